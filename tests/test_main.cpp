@@ -1,0 +1,10 @@
+// Entry point of every test binary. libsystemc.so defines its own main(), which
+// calls sc_main(): linking gtest_main instead can silently run SystemC's main
+// and zero tests (DESIGN.md section 7), so the tests run from sc_main.
+#include <gtest/gtest.h>
+#include <systemc>
+
+int sc_main(int argc, char* argv[]) {
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
