@@ -23,18 +23,22 @@ struct MemoryHolder {
   int64_t bytes = 0;
 };
 
-class Device : public OpCapabilities {
+// The device is the engine's OpSink: every record the engine issues is executed
+// at once (so failures surface where the real stack raises them) and kept, in
+// order, for the timing models and for export.
+class Device : public OpSink, public OpCapabilities {
  public:
   Device(const DeviceConfig& config, bool functional);
   ~Device() override;
 
-  // Throws FailureError (constraint, oom, graph, runtime) and leaves the device
-  // as it was before the record.
-  void execute(const OpCall& call);
-  // Functional mode only: current contents of a tensor.
-  std::vector<float> read(const TensorRef& tensor) const;
-
-  bool functional() const { return functional_; }
+  // Throws FailureError (constraint, oom, graph, runtime, unsupported_op) and
+  // leaves the device as it was before the record; successful records are kept.
+  void issue(OpCall call) override;
+  // Functional mode: the tensor's values (and a `read` record); timing: nullopt.
+  std::optional<std::vector<float>> read(const TensorRef& tensor, const Origin& origin) override;
+  bool functional() const override { return functional_; }
+  const OpCapabilities& capabilities() const override { return *this; }
+  const std::vector<OpCall>& records() const;
   const HardwareSpec& spec() const { return spec_; }
   const DeviceConfig& config() const { return config_; }
   const OpLibrary& library() const { return *library_; }
