@@ -6,8 +6,13 @@
 #include <systemc>
 
 int sc_main(int argc, char* argv[]) {
-  // SystemC prints its banner at exit; it would corrupt test listings and tool output.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
+}
+
+// sc_elab_and_sim prints SystemC's banner on stderr before calling sc_main
+// unless this variable is set, so set it first and enter SystemC ourselves.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }
