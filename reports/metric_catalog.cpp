@@ -1,0 +1,51 @@
+#include "reports/metric_catalog.h"
+
+#include <algorithm>
+
+#include "reports/number_format.h"
+
+namespace npusim::reports {
+
+const std::vector<MetricInfo>& metric_catalog() {
+  using G = MetricGroup;
+  using S = MetricScale;
+  static const std::vector<MetricInfo> catalog = {
+      {"ttft_ms", "TTFT", "ms", G::speed, S::plain},
+      {"tpot_ms", "TPOT", "ms", G::speed, S::plain},
+      {"tokens_per_s", "throughput", "tok/s", G::speed, S::plain},
+      {"sim_time_ms", "simulated time", "ms", G::speed, S::plain},
+      {"acceptance_length", "acceptance length", "tok", G::speed, S::plain},
+      {"speedup", "speed-up vs no spec", "x", G::speed, S::plain},
+      {"cube_utilization", "cube util", "%", G::resource, S::percent},
+      {"vector_utilization", "vector util", "%", G::resource, S::percent},
+      {"hbm_utilization", "HBM util", "%", G::resource, S::percent},
+      {"memory_peak_bytes", "memory peak", "MiB", G::resource, S::mebibytes},
+      {"max_abs_error", "max abs err", "", G::accuracy, S::plain},
+      {"max_rel_error", "max rel err", "", G::accuracy, S::plain},
+      {"cosine_similarity", "cosine sim", "", G::accuracy, S::plain},
+      {"token_agreement", "greedy token agreement", "%", G::accuracy, S::percent},
+  };
+  return catalog;
+}
+
+const MetricInfo* find_metric(std::string_view key) {
+  const auto& catalog = metric_catalog();
+  auto it = std::find_if(catalog.begin(), catalog.end(),
+                         [&](const MetricInfo& m) { return m.key == key; });
+  return it == catalog.end() ? nullptr : &*it;
+}
+
+std::string format_metric(std::string_view key, double value) {
+  const MetricInfo* info = find_metric(key);
+  if (info == nullptr) return format_number(value);
+  constexpr double kPercentPerFraction = 100.0;
+  constexpr double kBytesPerMiB = 1024.0 * 1024.0;
+  double shown = value;
+  if (info->scale == MetricScale::percent) shown = value * kPercentPerFraction;
+  if (info->scale == MetricScale::mebibytes) shown = value / kBytesPerMiB;
+  std::string text = format_number(shown);
+  if (!info->unit.empty()) text += " " + std::string(info->unit);
+  return text;
+}
+
+}  // namespace npusim::reports

@@ -1,0 +1,33 @@
+// Metric names the views know how to label and chart. RunResult::metrics may
+// hold others; views list those as they are. The names are the contract with
+// sim/ (docs/REPORTS.md).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace npusim::reports {
+
+enum class MetricGroup { speed, resource, accuracy };
+
+enum class MetricScale {
+  plain,     // shown as is, with its unit
+  percent,   // a fraction 0..1, shown as %
+  mebibytes  // bytes, shown in MiB
+};
+
+struct MetricInfo {
+  std::string_view key;
+  std::string_view label;
+  std::string_view unit;  // of the shown value
+  MetricGroup group;
+  MetricScale scale;
+};
+
+const std::vector<MetricInfo>& metric_catalog();
+const MetricInfo* find_metric(std::string_view key);
+
+// "12.5 ms", "93.1 %", "1024 MiB"; unknown keys are shown bare.
+std::string format_metric(std::string_view key, double value);
+
+}  // namespace npusim::reports

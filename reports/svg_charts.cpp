@@ -1,0 +1,95 @@
+#include "reports/svg_charts.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+
+#include "reports/number_format.h"
+#include "reports/xml_escape.h"
+
+namespace npusim::reports {
+namespace {
+
+// Layout in SVG user units (the page scales the drawing to its width).
+constexpr double kWidth = 1000;
+constexpr double kLabelWidth = 330;
+constexpr double kValueWidth = 110;
+constexpr double kRowHeight = 24;
+constexpr double kBarHeight = 16;
+constexpr double kLegendRowHeight = 20;
+constexpr double kLegendItemWidth = 200;
+constexpr double kSwatch = 12;
+constexpr int kLegendItemsPerRow = 5;
+
+// Tableau 10: distinguishable colours, also for the common colour blindnesses.
+constexpr std::array<const char*, 10> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                                  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+double drawn(double value) { return std::isfinite(value) && value > 0 ? value : 0; }
+
+std::vector<std::string> keys_of(const std::vector<ChartRow>& rows) {
+  std::vector<std::string> keys;
+  for (const ChartRow& row : rows) {
+    for (const BarSegment& s : row.segments) {
+      if (std::find(keys.begin(), keys.end(), s.key) == keys.end()) keys.push_back(s.key);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+const char* colour(const std::vector<std::string>& keys, const std::string& key) {
+  auto index = static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
+  return kPalette[index % kPalette.size()];
+}
+
+}  // namespace
+
+std::string stacked_bar_chart(const std::vector<ChartRow>& rows, const std::string& unit) {
+  std::vector<std::string> keys = keys_of(rows);
+  double max_total = 0;
+  for (const ChartRow& row : rows) {
+    double total = 0;
+    for (const BarSegment& s : row.segments) total += drawn(s.value);
+    max_total = std::max(max_total, total);
+  }
+  double bar_area = kWidth - kLabelWidth - kValueWidth;
+  double scale = max_total > 0 ? bar_area / max_total : 0;
+  int legend_rows = keys.size() > 1 ? static_cast<int>((keys.size() + kLegendItemsPerRow - 1) / kLegendItemsPerRow) : 0;
+  double height = static_cast<double>(rows.size()) * kRowHeight + legend_rows * kLegendRowHeight + 4;
+
+  std::ostringstream svg;
+  svg << "<svg class=\"chart\" viewBox=\"0 0 " << kWidth << " " << height << "\" role=\"img\">\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const ChartRow& row = rows[r];
+    double y = static_cast<double>(r) * kRowHeight;
+    double text_y = y + kBarHeight - 3;
+    svg << "<text x=\"" << kLabelWidth - 8 << "\" y=\"" << text_y << "\" text-anchor=\"end\">"
+        << xml_escape(row.label) << "</text>\n";
+    double x = kLabelWidth;
+    double total = 0;
+    for (const BarSegment& s : row.segments) {
+      double w = drawn(s.value) * scale;
+      total += drawn(s.value);
+      if (w <= 0) continue;
+      svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << kBarHeight
+          << "\" fill=\"" << colour(keys, s.key) << "\"><title>" << xml_escape(s.key) << ": "
+          << format_number(s.value) << " " << xml_escape(unit) << "</title></rect>\n";
+      x += w;
+    }
+    svg << "<text x=\"" << x + 6 << "\" y=\"" << text_y << "\">" << format_number(total) << " "
+        << xml_escape(unit) << "</text>\n";
+  }
+  for (size_t k = 0; legend_rows > 0 && k < keys.size(); ++k) {
+    double x = static_cast<double>(k % kLegendItemsPerRow) * kLegendItemWidth;
+    double y = static_cast<double>(rows.size()) * kRowHeight + static_cast<double>(k / kLegendItemsPerRow) * kLegendRowHeight + 4;
+    svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << kSwatch << "\" height=\"" << kSwatch
+        << "\" fill=\"" << colour(keys, keys[k]) << "\"/><text x=\"" << x + kSwatch + 4 << "\" y=\""
+        << y + kSwatch - 1 << "\">" << xml_escape(keys[k]) << "</text>\n";
+  }
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace npusim::reports
