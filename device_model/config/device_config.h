@@ -3,6 +3,7 @@
 // preset does not have is an error with a did-you-mean.
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -20,6 +21,7 @@ class DeviceConfig {
   static std::vector<std::string> preset_names();
 
   void set(const std::string& key, const std::string& value);  // typed by the existing value
+  void set(const std::string& assignment);                     // "key=value"
   bool has(const std::string& key) const { return values_.count(key) != 0; }
   double number(const std::string& key) const;   // throws config error if missing
   bool flag(const std::string& key) const;
@@ -30,11 +32,21 @@ class DeviceConfig {
   const std::map<std::string, ConfigValue>& values() const { return values_; }
   const std::string& name() const { return name_; }
   const std::string& source_file() const { return source_file_; }
+  // Keys no accessor has read yet: after every reader ran, a non-empty list is a
+  // preset key no code uses (the SST rule of STYLE.md).
+  std::vector<std::string> unread_keys() const;
 
  private:
+  const ConfigValue& lookup(const std::string& key, const char* expected) const;
+  std::string where(const std::string& key) const;
+
   std::string name_;
   std::string source_file_;
   std::map<std::string, ConfigValue> values_;
+  std::map<std::string, int> lines_;       // key -> line in source_file_ (1-based)
+  mutable std::set<std::string> read_;     // keys read through an accessor
 };
+
+std::string config_value_string(const ConfigValue& value);
 
 }  // namespace npusim::device

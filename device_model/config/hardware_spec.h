@@ -18,7 +18,7 @@ struct HardwareSpec {
   int cube_int8_k_multiplier = 1;          // cube.int8_k_multiplier
   double vector_bytes_per_cycle = 0;       // vector.bytes_per_cycle (per vector core)
   double mte_bytes_per_cycle = 0;          // cores.mte_bytes_per_cycle (per core, GM<->local)
-  double l1_bytes = 0, l0a_bytes = 0, l0b_bytes = 0, l0c_bytes = 0, ub_bytes = 0;
+  double l1_bytes = 0, l0a_bytes = 0, l0b_bytes = 0, l0c_bytes = 0, ub_bytes = 0;  // buffers.<name>_bytes
   double l2_bytes = 0;                     // memory.l2_bytes
   double l2_bandwidth_GBps = 0;            // memory.l2_bandwidth_GBps
   double hbm_bytes = 0;                    // memory.hbm_bytes
