@@ -1,0 +1,18 @@
+// TLM extension an AI core attaches to its transfers: the share of the bytes
+// that must come from HBM (the rest hits L2) and the core's own port rate.
+#pragma once
+#include <tlm>
+
+namespace npusim::device {
+
+struct MemoryRequest : tlm::tlm_extension<MemoryRequest> {
+  double hbm_fraction = 1;
+  double port_bytes_per_ns = 0;
+
+  tlm::tlm_extension_base* clone() const override { return new MemoryRequest(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const MemoryRequest&>(other);
+  }
+};
+
+}  // namespace npusim::device
