@@ -22,7 +22,7 @@ const std::vector<MetricInfo>& metric_catalog() {
       {"memory_peak_bytes", "memory peak", "MiB", G::resource, S::mebibytes},
       {"max_abs_error", "max abs err", "", G::accuracy, S::plain},
       {"max_rel_error", "max rel err", "", G::accuracy, S::plain},
-      {"cosine_similarity", "cosine sim", "", G::accuracy, S::plain},
+      {"cosine_similarity", "cosine sim", "", G::accuracy, S::plain, 7},
       {"token_agreement", "greedy token agreement", "%", G::accuracy, S::percent},
   };
   return catalog;
@@ -43,7 +43,7 @@ std::string format_metric(std::string_view key, double value) {
   double shown = value;
   if (info->scale == MetricScale::percent) shown = value * kPercentPerFraction;
   if (info->scale == MetricScale::mebibytes) shown = value / kBytesPerMiB;
-  std::string text = format_number(shown);
+  std::string text = format_number(shown, info->significant_digits);
   if (!info->unit.empty()) text += " " + std::string(info->unit);
   return text;
 }

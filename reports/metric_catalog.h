@@ -22,6 +22,7 @@ struct MetricInfo {
   std::string_view unit;  // of the shown value
   MetricGroup group;
   MetricScale scale;
+  int significant_digits = 4;  // accuracy figures near 1 need more to be told apart
 };
 
 const std::vector<MetricInfo>& metric_catalog();

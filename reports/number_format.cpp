@@ -5,7 +5,7 @@
 
 namespace npusim::reports {
 
-std::string format_number(double value) {
+std::string format_number(double value, int significant_digits) {
   if (!std::isfinite(value)) return "n/a";
   // Large values (throughput, bytes) read better whole than in exponent form.
   constexpr double kWholeFrom = 1e4;
@@ -15,7 +15,7 @@ std::string format_number(double value) {
   if (magnitude >= kWholeFrom && magnitude < kWholeUpTo) {
     std::snprintf(buf, sizeof buf, "%.0f", value);
   } else {
-    std::snprintf(buf, sizeof buf, "%.4g", value);
+    std::snprintf(buf, sizeof buf, "%.*g", significant_digits, value);
   }
   return buf;
 }

@@ -5,7 +5,7 @@
 
 namespace npusim::reports {
 
-// Four significant digits; whole numbers from 1e4 up; "n/a" when not finite.
-std::string format_number(double value);
+// `significant_digits` digits; whole numbers from 1e4 up; "n/a" when not finite.
+std::string format_number(double value, int significant_digits = 4);
 
 }  // namespace npusim::reports

@@ -13,7 +13,8 @@ namespace {
 
 // Layout in SVG user units (the page scales the drawing to its width).
 constexpr double kWidth = 1000;
-constexpr double kLabelWidth = 330;
+constexpr double kCharWidth = 6.8;  // average glyph advance of the 12px chart font
+constexpr size_t kMaxLabelChars = 70;
 constexpr double kValueWidth = 110;
 constexpr double kRowHeight = 24;
 constexpr double kBarHeight = 16;
@@ -25,6 +26,15 @@ constexpr int kLegendItemsPerRow = 5;
 // Tableau 10: distinguishable colours, also for the common colour blindnesses.
 constexpr std::array<const char*, 10> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                                   "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+// Labels longer than the label column lose their start (scenario names share
+// prefixes; the variant at the end is what tells rows apart).
+std::string shown_label(const std::string& label) {
+  if (label.size() <= kMaxLabelChars) return label;
+  size_t cut = label.size() - (kMaxLabelChars - 1);
+  while (cut < label.size() && (static_cast<unsigned char>(label[cut]) & 0xC0u) == 0x80u) ++cut;  // UTF-8 boundary
+  return "\xE2\x80\xA6" + label.substr(cut);  // U+2026 ellipsis
+}
 
 double drawn(double value) { return std::isfinite(value) && value > 0 ? value : 0; }
 
@@ -54,7 +64,10 @@ std::string stacked_bar_chart(const std::vector<ChartRow>& rows, const std::stri
     for (const BarSegment& s : row.segments) total += drawn(s.value);
     max_total = std::max(max_total, total);
   }
-  double bar_area = kWidth - kLabelWidth - kValueWidth;
+  size_t label_chars = 0;
+  for (const ChartRow& row : rows) label_chars = std::max(label_chars, shown_label(row.label).size());
+  double label_width = static_cast<double>(label_chars) * kCharWidth + 10;
+  double bar_area = kWidth - label_width - kValueWidth;
   double scale = max_total > 0 ? bar_area / max_total : 0;
   int legend_rows = keys.size() > 1 ? static_cast<int>((keys.size() + kLegendItemsPerRow - 1) / kLegendItemsPerRow) : 0;
   double height = static_cast<double>(rows.size()) * kRowHeight + legend_rows * kLegendRowHeight + 4;
@@ -65,9 +78,9 @@ std::string stacked_bar_chart(const std::vector<ChartRow>& rows, const std::stri
     const ChartRow& row = rows[r];
     double y = static_cast<double>(r) * kRowHeight;
     double text_y = y + kBarHeight - 3;
-    svg << "<text x=\"" << kLabelWidth - 8 << "\" y=\"" << text_y << "\" text-anchor=\"end\">"
-        << xml_escape(row.label) << "</text>\n";
-    double x = kLabelWidth;
+    svg << "<text x=\"" << label_width - 8 << "\" y=\"" << text_y << "\" text-anchor=\"end\"><title>"
+        << xml_escape(row.label) << "</title>" << xml_escape(shown_label(row.label)) << "</text>\n";
+    double x = label_width;
     double total = 0;
     for (const BarSegment& s : row.segments) {
       double w = drawn(s.value) * scale;
