@@ -19,7 +19,10 @@ class TensorStore {
   void store(const TensorRef& tensor, const std::vector<float>& values);  // rounds to dtype
 
  private:
-  std::unordered_map<BufferId, std::vector<float>> buffers_;  // one slot per byte-aligned element
+  // One slot per byte address; an element lives in the slot of its first byte.
+  // Slots grow on first write, so a large untouched buffer costs no host memory.
+  std::unordered_map<BufferId, std::vector<float>> buffers_;
+  std::unordered_map<BufferId, int64_t> capacity_bytes_;
 };
 
 }  // namespace npusim::device

@@ -1,0 +1,13 @@
+#include "device_model/ops/op_registry.h"
+
+namespace npusim::device {
+
+std::vector<OpDefinition> builtin_op_definitions() {
+  return {
+      copy_op(),
+      elementwise_op(),
+      mat_mul_op(),
+  };
+}
+
+}  // namespace npusim::device
