@@ -1,6 +1,7 @@
 // Speculative-decoding settings of a workload and what a speculative run
-// measured. Owned by the speculative-decoding engineer, who extends it.
+// measured. Owned by the speculative-decoding engineer (engine/spec/).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -8,10 +9,34 @@ namespace npusim::engine {
 
 struct SpecSettings {
   std::string method = "none";  // none | dflash | nextn
+  // Draft model: a name of model_names() or a config.json path ("" = the
+  // method's default: the target's own NextN layer for nextn).
+  std::string draft_model;
+  // nextn: draft tokens proposed per verify step (SGLang --speculative-num-steps).
+  // dflash: ignored, the draft proposes block_size - 1 tokens (draft config).
+  int64_t num_steps = 1;
+  // SGLang --speculative-draft-model-quantization: "" = not given, else none | w8a8.
+  std::string draft_quantization;
+  // Timing mode cannot verify (no data): tokens emitted per verify step as a
+  // functional run measured them (cycled if shorter than the run).
+  std::vector<int64_t> accepted_per_step;
+  // Sequential requests served by one engine process: state a request leaves
+  // behind (runtime env overrides) is seen by the next one.
+  int64_t requests = 1;
+  // Injected fault: the draft forward of this request fails (-1 = none).
+  int64_t fault_in_draft_of_request = -1;
 };
 
 struct SpecStats {
-  std::vector<double> acceptance_lengths;  // accepted tokens per verify step
+  std::vector<double> acceptance_lengths;  // tokens emitted per verify step and sequence (drafts + bonus)
+  double mean_acceptance_length = 0;       // mean of acceptance_lengths
+  int64_t verify_steps = 0;
+  int64_t draft_tokens_proposed = 0;        // per sequence
+  // DFlash functional runs: samples the draft readout was fitted on and the
+  // share of them it predicts (fp32); a weak fit shows here, not only in acceptance.
+  int64_t calibration_samples = 0;
+  double calibration_fit_accuracy = 0;
+  std::vector<std::string> failed_requests;  // "request i: <failure>" for requests the server aborted
 };
 
 }  // namespace npusim::engine

@@ -1,0 +1,23 @@
+#include "engine/spec/step_graph.h"
+
+namespace npusim::engine::spec {
+
+void StepGraph::run(OpBuilder& builder, const std::string& name,
+                    const std::function<void()>& forward) {
+  if (!enabled_) {
+    forward();
+    return;
+  }
+  if (warmed_up_.insert(name).second) {
+    Origin saved = builder.origin();
+    builder.set_origin(Origin{saved.layer, saved.module, "capture"});
+    forward();
+    builder.set_origin(saved);
+  }
+  builder.graph(RecordKind::graph_begin, name);
+  forward();
+  builder.graph(RecordKind::graph_end, name);
+  builder.graph(RecordKind::graph_replay, name);
+}
+
+}  // namespace npusim::engine::spec
