@@ -1,0 +1,30 @@
+// The shipped model configs (engine/models/*.json) by name.
+#include <algorithm>
+#include <filesystem>
+
+#include "engine/engine.h"
+#include "op_stream/did_you_mean.h"
+#include "op_stream/failure.h"
+
+namespace npusim::engine {
+
+std::string models_dir() { return NPUSIM_MODEL_DIR; }
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(models_dir()))
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ModelConfig load_model(const std::string& name_or_path) {
+  const std::filesystem::path shipped = std::filesystem::path(models_dir()) / (name_or_path + ".json");
+  if (std::filesystem::exists(shipped)) return load_model_config(shipped.string());
+  if (std::filesystem::exists(name_or_path)) return load_model_config(name_or_path);
+  throw FailureError({"config", "models", "model", name_or_path, "",
+                      "no model '" + name_or_path + "'" + did_you_mean(name_or_path, model_names()),
+                      "use a name from `npusim models` or a path to a config.json", ""});
+}
+
+}  // namespace npusim::engine
