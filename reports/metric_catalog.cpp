@@ -13,13 +13,14 @@ const std::vector<MetricInfo>& metric_catalog() {
       {"ttft_ms", "TTFT", "ms", G::speed, S::plain},
       {"tpot_ms", "TPOT", "ms", G::speed, S::plain},
       {"tokens_per_s", "throughput", "tok/s", G::speed, S::plain},
-      {"sim_time_ms", "simulated time", "ms", G::speed, S::plain},
+      {"total_ms", "simulated time", "ms", G::speed, S::plain},
+      {"decode_ms", "decode time", "ms", G::speed, S::plain},
       {"acceptance_length", "acceptance length", "tok", G::speed, S::plain},
       {"speedup", "speed-up vs no spec", "x", G::speed, S::plain},
-      {"cube_utilization", "cube util", "%", G::resource, S::percent},
-      {"vector_utilization", "vector util", "%", G::resource, S::percent},
-      {"hbm_utilization", "HBM util", "%", G::resource, S::percent},
-      {"memory_peak_bytes", "memory peak", "MiB", G::resource, S::mebibytes},
+      {"cube_utilisation", "cube util", "%", G::resource, S::percent},
+      {"vector_utilisation", "vector util", "%", G::resource, S::percent},
+      {"hbm_utilisation", "HBM util", "%", G::resource, S::percent},
+      {"memory_peak_gib", "memory peak", "GiB", G::resource, S::plain},
       {"max_abs_error", "max abs err", "", G::accuracy, S::plain},
       {"max_rel_error", "max rel err", "", G::accuracy, S::plain},
       {"cosine_similarity", "cosine sim", "", G::accuracy, S::plain, 7},
@@ -39,10 +40,8 @@ std::string format_metric(std::string_view key, double value) {
   const MetricInfo* info = find_metric(key);
   if (info == nullptr) return format_number(value);
   constexpr double kPercentPerFraction = 100.0;
-  constexpr double kBytesPerMiB = 1024.0 * 1024.0;
   double shown = value;
   if (info->scale == MetricScale::percent) shown = value * kPercentPerFraction;
-  if (info->scale == MetricScale::mebibytes) shown = value / kBytesPerMiB;
   std::string text = format_number(shown, info->significant_digits);
   if (!info->unit.empty()) text += " " + std::string(info->unit);
   return text;

@@ -11,9 +11,8 @@ namespace npusim::reports {
 enum class MetricGroup { speed, resource, accuracy };
 
 enum class MetricScale {
-  plain,     // shown as is, with its unit
-  percent,   // a fraction 0..1, shown as %
-  mebibytes  // bytes, shown in MiB
+  plain,   // shown as is, with its unit
+  percent  // a fraction 0..1, shown as %
 };
 
 struct MetricInfo {
@@ -28,7 +27,7 @@ struct MetricInfo {
 const std::vector<MetricInfo>& metric_catalog();
 const MetricInfo* find_metric(std::string_view key);
 
-// "12.5 ms", "93.1 %", "1024 MiB"; unknown keys are shown bare.
+// "12.5 ms", "93.1 %"; unknown keys are shown bare.
 std::string format_metric(std::string_view key, double value);
 
 }  // namespace npusim::reports

@@ -65,7 +65,7 @@ inline SuiteResult fake_suite() {
   heads_fix.outcome = "ok";
   heads_fix.metrics = {{"ttft_ms", 12.5},          {"tpot_ms", 3.25},         {"tokens_per_s", 307.7},
                        {"max_abs_error", 0.0012},  {"cosine_similarity", 0.99998}, {"token_agreement", 1.0},
-                       {"cube_utilization", 0.41}, {"memory_peak_bytes", 3.5 * 1024 * 1024 * 1024},
+                       {"cube_utilisation", 0.41}, {"memory_peak_gib", 3.5},
                        {"padding_overhead_pct", 4.2}};
   heads_fix.time_by_op_class_ns = {{"attention", 1.2e6}, {"matmul", 2.0e6}, {"norm", 0.3e6}, {"launch", 0.2e6}};
   heads_fix.timeline = fake_timeline();
