@@ -70,7 +70,6 @@ class Planner {
           graphs_[capturing_].push_back(p);
           p.kind = LaunchKind::capture;
           p.has_work = false;
-          p.graph = capturing_;
         }
         out_.push_back(std::move(p));
         break;

@@ -20,11 +20,16 @@ void AiCore::assign(const CoreJob& job) {
   work_.notify(sc_core::SC_ZERO_TIME);
 }
 
-double AiCore::transfer(double request_ns, double bytes, const TileCosts& costs) {
+double AiCore::transfer(double request_ns, double bytes, const CoreJob& job) {
   if (bytes <= 0) return request_ns;
+  // Loosely timed: run ahead of simulation time by at most one quantum, so the
+  // cores' requests reach the shared memory roughly in time order.
+  quantum_.set(ns_time(request_ns - now_ns()));
+  if (quantum_.need_sync()) quantum_.sync();
   MemoryRequest* req = trans_.get_extension<MemoryRequest>();
-  req->hbm_fraction = costs.hbm_fraction;
-  req->port_bytes_per_ns = costs.port_bytes_per_ns;
+  req->hbm_fraction = job.costs.hbm_fraction;
+  req->port_bytes_per_ns = job.costs.port_bytes_per_ns;
+  req->sharers = *job.active_cores;
   trans_.set_command(tlm::TLM_READ_COMMAND);
   trans_.set_data_length(static_cast<unsigned int>(bytes));
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
@@ -41,10 +46,10 @@ void AiCore::run() {
     jobs_.pop_front();
     const double start = std::max({job.start_ns, free_ns_, now_ns()});
     free_ns_ = run_core_tiles(job.tiles, start, job.costs,
-                              [&](double request, double bytes) { return transfer(request, bytes, job.costs); });
+                              [&](double request, double bytes) { return transfer(request, bytes, job); });
     busy_ns_ += static_cast<double>(job.tiles) * job.costs.compute_ns;
+    --*job.active_cores;
     job.completion->core_finished(free_ns_);
-    // Run ahead of simulation time until the quantum is used up.
     quantum_.set(ns_time(free_ns_ - now_ns()));
     if (quantum_.need_sync()) quantum_.sync();
   }

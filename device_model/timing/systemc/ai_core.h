@@ -19,6 +19,7 @@ struct CoreJob {
   double start_ns = 0;  // not before
   TileCosts costs;
   OpCompletion* completion = nullptr;
+  int* active_cores = nullptr;  // cores with work right now; this core leaves it when done
 };
 
 class AiCore : public sc_core::sc_module {
@@ -31,7 +32,7 @@ class AiCore : public sc_core::sc_module {
 
  private:
   void run();
-  double transfer(double request_ns, double bytes, const TileCosts& costs);
+  double transfer(double request_ns, double bytes, const CoreJob& job);
 
   std::deque<CoreJob> jobs_;
   sc_core::sc_event work_;

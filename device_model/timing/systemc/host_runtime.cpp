@@ -88,8 +88,10 @@ double HostRuntime::dispatch(const PlannedLaunch& p, double start_ns, Stream& st
   if (cores == 0) return start_ns;
   const TileCosts costs = tile_costs(p.work, spec_);
   stream.completion.expect(cores);
+  active_cores_ += cores;
   for (int j = 0; j < cores; ++j)
-    pool[(next + j) % pool.size()]->assign(CoreJob{tiles_on_core(p.work, spec_, j), start_ns, costs, &stream.completion});
+    pool[(next + j) % pool.size()]->assign(
+        CoreJob{tiles_on_core(p.work, spec_, j), start_ns, costs, &stream.completion, &active_cores_});
   next = (next + cores) % pool.size();
   sc_core::wait(stream.completion.done);
   return stream.completion.end_ns();

@@ -49,6 +49,7 @@ class HostRuntime : public sc_core::sc_module {
   std::vector<AiCore*> cube_;
   std::vector<AiCore*> vector_;
   size_t next_cube_ = 0, next_vector_ = 0;  // round-robin start: spread small ops over cores
+  int active_cores_ = 0;                     // cores holding a job, of either kind
   std::map<int, std::unique_ptr<Stream>> streams_;
   std::vector<TimedOp> ops_;
   std::vector<double> ready_ns_;

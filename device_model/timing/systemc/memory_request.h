@@ -1,5 +1,6 @@
 // TLM extension an AI core attaches to its transfers: the share of the bytes
-// that must come from HBM (the rest hits L2) and the core's own port rate.
+// that must come from HBM (the rest hits L2), the core's own port rate, and how
+// many cores are moving data at the moment (they share the links fairly).
 #pragma once
 #include <tlm>
 
@@ -8,6 +9,7 @@ namespace npusim::device {
 struct MemoryRequest : tlm::tlm_extension<MemoryRequest> {
   double hbm_fraction = 1;
   double port_bytes_per_ns = 0;
+  int sharers = 1;
 
   tlm::tlm_extension_base* clone() const override { return new MemoryRequest(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

@@ -11,8 +11,10 @@ namespace npusim::device {
 MemorySubsystem::MemorySubsystem(sc_core::sc_module_name name, const HardwareSpec& spec, const TimingParams& params)
     : sc_core::sc_module(name),
       socket("socket"),
-      l2_(spec.l2_bandwidth_GBps, params.bandwidth_bucket_ns),  // GB/s == bytes/ns
-      hbm_(spec.hbm_bandwidth_GBps, params.bandwidth_bucket_ns) {
+      l2_bytes_per_ns_(spec.l2_bandwidth_GBps),  // GB/s == bytes/ns
+      hbm_bytes_per_ns_(spec.hbm_bandwidth_GBps),
+      l2_(l2_bytes_per_ns_, params.bandwidth_bucket_ns),
+      hbm_(hbm_bytes_per_ns_, params.bandwidth_bucket_ns) {
   socket.register_b_transport(this, &MemorySubsystem::b_transport);
 }
 
@@ -23,8 +25,13 @@ void MemorySubsystem::b_transport(int, tlm::tlm_generic_payload& trans, sc_core:
   MemoryRequest* req = trans.get_extension<MemoryRequest>();
   const double fraction = req ? req->hbm_fraction : 1.0;
   const double port = req ? req->port_bytes_per_ns : std::numeric_limits<double>::infinity();
-  const double done = std::max(l2_.reserve(request, bytes, port),
-                               hbm_.reserve(request, bytes * fraction, port * fraction));
+  const double sharers = req ? std::max(1, req->sharers) : 1.0;
+  // A fair share of each link, capped by the core's port; the calendars then
+  // hold the sum of all requesters to the links' bandwidth.
+  const double rate = std::min({port, l2_bytes_per_ns_ / sharers,
+                                fraction > 0 ? hbm_bytes_per_ns_ / (sharers * fraction) : port});
+  const double done = std::max(l2_.reserve(request, bytes, rate),
+                               hbm_.reserve(request, bytes * fraction, rate * fraction));
   // Initiators never request before the current simulation time.
   l2_.forget_before(now);
   hbm_.forget_before(now);

@@ -23,6 +23,8 @@ class MemorySubsystem : public sc_core::sc_module {
  private:
   void b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
+  double l2_bytes_per_ns_;
+  double hbm_bytes_per_ns_;
   BandwidthCalendar l2_;
   BandwidthCalendar hbm_;
 };
