@@ -6,6 +6,7 @@ std::vector<OpDefinition> builtin_op_definitions() {
   return {
       copy_op(),
       elementwise_op(),
+      fused_infer_attention_score_op(),
       mat_mul_op(),
   };
 }

@@ -10,6 +10,7 @@ namespace npusim::device {
 
 OpDefinition copy_op();
 OpDefinition elementwise_op();
+OpDefinition fused_infer_attention_score_op();
 OpDefinition mat_mul_op();
 
 std::vector<OpDefinition> builtin_op_definitions();
