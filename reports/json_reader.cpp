@@ -1,6 +1,6 @@
 // run_results.json reader: checks every value it takes and names the JSON path
 // of the first bad one. Fields derived from others (totals, signature,
-// expectations_met, trace) are accepted and recomputed rather than trusted.
+// expectations_met) are checked for shape and recomputed rather than trusted.
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -131,7 +131,7 @@ RunResult read_run(const json& j, const std::string& path) {
   Object o(j, path,
            {"scenario", "upstream", "variant", "mode", "model", "device", "overrides", "patches", "outcome",
             "failure", "metrics", "time_by_op_class_ns", "expectations", "baselines", "expectations_met",
-            "trace", "host_info"});
+            "trace_file", "host_info"});
   RunResult run;
   run.scenario = o.str("scenario");
   run.upstream = o.str("upstream");
@@ -155,6 +155,7 @@ RunResult read_run(const json& j, const std::string& path) {
   run.time_by_op_class_ns = number_map(o, "time_by_op_class_ns");
   read_checks(o, run);
   o.boolean("expectations_met");
+  if (!o.at("trace_file").is_null()) run.trace_file = o.str("trace_file");
   run.host_info = string_map(o, "host_info");
   return run;
 }

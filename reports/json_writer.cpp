@@ -40,10 +40,7 @@ json run_json(const RunResult& run) {
                          {"tolerance_rel", number(b.tolerance_rel)},
                          {"passed", b.passed}});
   }
-  json trace = nullptr;
-  if (!run.timeline.empty()) {
-    trace = {{"file", trace_relative_path(run)}, {"spans", run.timeline.size()}};
-  }
+  std::string trace = trace_path(run);
   return {{"scenario", run.scenario},
           {"upstream", run.upstream},
           {"variant", run.variant},
@@ -59,7 +56,7 @@ json run_json(const RunResult& run) {
           {"expectations", expectations},
           {"baselines", baselines},
           {"expectations_met", run.expectations_met()},
-          {"trace", trace},
+          {"trace_file", trace.empty() ? json(nullptr) : json(trace)},
           {"host_info", run.host_info}};
 }
 

@@ -54,7 +54,7 @@ std::string observed_text(const RunResult& run) {
 
 // Host wall time when sim/ recorded it; JUnit wants a number of seconds.
 std::string wall_time_s(const RunResult& run) {
-  auto it = run.host_info.find("wall_time_s");
+  auto it = run.host_info.find("wall_s");
   if (it == run.host_info.end()) return "0";
   char* end = nullptr;
   double seconds = std::strtod(it->second.c_str(), &end);

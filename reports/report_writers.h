@@ -12,9 +12,10 @@ namespace npusim::reports {
 
 // run_results.json, schema reports/schema/run_results.schema.json. Deterministic:
 // sorted keys, shortest round-trip numbers, host-specific fields only under
-// "host_info". Timelines are not in it; they go to the trace files.
+// "host_info". Timelines are not in it; they go to the trace files it names.
 std::string render_json(const SuiteResult& suite);
-// The reader for baselines and merge; RunResult::timeline comes back empty.
+// The reader for baselines and merge; RunResult::timeline comes back empty
+// (trace_file names where it went).
 // Throws FailureError (kind "input") naming the JSON path of the bad value.
 SuiteResult parse_json(const std::string& text);
 SuiteResult read_json(const std::filesystem::path& file);
@@ -24,17 +25,25 @@ std::string render_junit(const SuiteResult& suite);     // JUnit XML
 std::string render_html(const SuiteResult& suite);      // self-contained page, inline SVG
 std::string render_trace(const RunResult& run);         // Chrome/Perfetto Trace Event JSON
 
-// Where write_reports puts a run's trace, relative to the report directory:
-// "traces/<scenario>.<variant>.<mode>.trace.json", unsafe characters replaced.
-std::string trace_relative_path(const RunResult& run);
+// "<scenario>.<variant>.<mode>.trace.json", unsafe characters replaced.
+std::string trace_file_name(const RunResult& run);
+
+// Writes the run's trace to report_dir/traces/<trace_file_name> and returns
+// that path relative to report_dir, for RunResult::trace_file. Lets a child
+// process write its trace and send back a run without its (large) timeline.
+std::string write_trace(const RunResult& run, const std::filesystem::path& report_dir);
+
+// The trace a report names for `run`: its trace_file, else the one
+// write_reports will write when it has a timeline, else "".
+std::string trace_path(const RunResult& run);
 
 struct ReportFiles {
   std::filesystem::path json, markdown, junit, html;
-  std::vector<std::filesystem::path> traces;  // one per run with a timeline
+  std::vector<std::filesystem::path> traces;  // written now: one per run with a timeline
 };
 
-// Writes run_results.json, summary.md, junit.xml, report.html and
-// the trace_relative_path of every run with a timeline into `dir`.
+// Writes run_results.json, summary.md, junit.xml, report.html and the trace
+// of every run with a timeline and no trace_file yet (write_trace) into `dir`.
 ReportFiles write_reports(const SuiteResult& suite, const std::filesystem::path& dir);
 
 }  // namespace npusim::reports

@@ -51,6 +51,9 @@ struct RunResult {
   std::map<std::string, double> metrics;              // ttft_ms, tpot_ms, acceptance_length, ...
   std::map<std::string, double> time_by_op_class_ns;  // breakdown
   std::vector<TimelineSpan> timeline;
+  // Perfetto trace of the timeline, relative to the report directory ("" =
+  // none): set by whoever wrote it early (write_trace) and cleared the timeline.
+  std::string trace_file;
   std::vector<ExpectationResult> expectations;
   std::vector<BaselineComparison> baselines;
   std::map<std::string, std::string> host_info;  // wall time, host name: ignored by comparisons

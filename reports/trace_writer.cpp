@@ -4,6 +4,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "reports/atomic_file.h"
 #include "reports/report_writers.h"
 #include "reports/run_labels.h"
 
@@ -12,6 +13,7 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::string_view kTraceDir = "traces";
 constexpr double kNsPerUs = 1000.0;
 constexpr int kPid = 1;
 
@@ -112,13 +114,24 @@ std::string render_trace(const RunResult& run) {
   return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string trace_relative_path(const RunResult& run) {
+std::string trace_file_name(const RunResult& run) {
   std::string name = run.scenario + "." + run.variant + "." + run.mode;
   for (char& c : name) {
     bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
     if (!safe) c = '_';
   }
-  return "traces/" + name + ".trace.json";
+  return name + ".trace.json";
+}
+
+std::string write_trace(const RunResult& run, const std::filesystem::path& report_dir) {
+  std::string relative = std::string(kTraceDir) + "/" + trace_file_name(run);
+  write_file_atomically(report_dir / relative, render_trace(run));
+  return relative;
+}
+
+std::string trace_path(const RunResult& run) {
+  if (!run.trace_file.empty()) return run.trace_file;
+  return run.timeline.empty() ? "" : std::string(kTraceDir) + "/" + trace_file_name(run);
 }
 
 }  // namespace npusim::reports

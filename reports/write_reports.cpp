@@ -7,9 +7,8 @@ ReportFiles write_reports(const SuiteResult& suite, const std::filesystem::path&
   ReportFiles files{dir / "run_results.json", dir / "summary.md", dir / "junit.xml", dir / "report.html", {}};
   // Traces first: run_results.json names them, so it must not appear before they exist.
   for (const RunResult& run : suite.runs) {
-    if (run.timeline.empty()) continue;
-    files.traces.push_back(dir / trace_relative_path(run));
-    write_file_atomically(files.traces.back(), render_trace(run));
+    if (run.timeline.empty() || !run.trace_file.empty()) continue;  // none, or written already
+    files.traces.push_back(dir / write_trace(run, dir));
   }
   write_file_atomically(files.json, render_json(suite));
   write_file_atomically(files.markdown, render_markdown(suite));

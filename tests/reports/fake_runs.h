@@ -43,7 +43,7 @@ inline RunResult base_run(const std::string& scenario, const std::string& upstre
   run.mode = mode;
   run.model = "GLM-4.7-Flash";
   run.device = "ascend-910b2";
-  run.host_info = {{"wall_time_s", "0.25"}, {"host", "ci-runner"}};
+  run.host_info = {{"wall_s", "0.25"}, {"host", "ci-runner"}};
   return run;
 }
 

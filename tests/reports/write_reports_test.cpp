@@ -28,9 +28,28 @@ TEST(WriteReports, WritesAllKindsAndTheTracesTheJsonNames) {
   EXPECT_EQ(read_json(files.json).runs.size(), suite.runs.size());
   auto doc = nlohmann::json::parse(std::ifstream(files.json));
   for (const auto& run : doc["runs"]) {
-    if (run["trace"].is_null()) continue;
-    EXPECT_TRUE(fs::is_regular_file(dir / run["trace"]["file"].get<std::string>()));
+    if (run["trace_file"].is_null()) continue;
+    EXPECT_TRUE(fs::is_regular_file(dir / run["trace_file"].get<std::string>()));
   }
+  fs::remove_all(dir);
+}
+
+// How sim/ runs children: the child writes the trace and sends back the run
+// without its timeline; the report still names the trace, written once.
+TEST(WriteReports, NamesATraceWrittenEarlyByTheRun) {
+  fs::path dir = fs::temp_directory_path() / ("npusim_early_trace_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  SuiteResult suite = testing::fake_suite();
+  RunResult& run = suite.runs[1];
+  run.trace_file = write_trace(run, dir);
+  EXPECT_EQ(run.trace_file, "traces/" + trace_file_name(run));
+  EXPECT_TRUE(fs::is_regular_file(dir / run.trace_file));
+  run.timeline.clear();
+  SuiteResult sent = parse_json(render_json(suite));
+  ReportFiles files = write_reports(sent, dir);
+  EXPECT_TRUE(files.traces.empty());
+  auto doc = nlohmann::json::parse(std::ifstream(files.json));
+  EXPECT_EQ(doc["runs"][1]["trace_file"], run.trace_file);
   fs::remove_all(dir);
 }
 
