@@ -37,6 +37,9 @@ struct SpecStats {
   int64_t calibration_samples = 0;
   double calibration_fit_accuracy = 0;
   std::vector<std::string> failed_requests;  // "request i: <failure>" for requests the server aborted
+  // "request i: NAME=v, ..." for runtime env variables that differed from their
+  // defaults when request i started: an override leaked by an earlier request.
+  std::vector<std::string> leaked_env;
 };
 
 }  // namespace npusim::engine
