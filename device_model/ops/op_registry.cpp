@@ -8,6 +8,8 @@ std::vector<OpDefinition> builtin_op_definitions() {
       elementwise_op(),
       fused_infer_attention_score_op(),
       mat_mul_op(),
+      rotary_embedding_op(),
+      split_qkv_rmsnorm_rope_op(),
   };
 }
 

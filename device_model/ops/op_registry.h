@@ -12,6 +12,8 @@ OpDefinition copy_op();
 OpDefinition elementwise_op();
 OpDefinition fused_infer_attention_score_op();
 OpDefinition mat_mul_op();
+OpDefinition rotary_embedding_op();
+OpDefinition split_qkv_rmsnorm_rope_op();
 
 std::vector<OpDefinition> builtin_op_definitions();
 
