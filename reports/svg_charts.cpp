@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "reports/number_format.h"
@@ -38,6 +40,38 @@ std::string shown_label(const std::string& label) {
 
 double drawn(double value) { return std::isfinite(value) && value > 0 ? value : 0; }
 
+constexpr const char* kOtherKey = "other";
+
+// With more keys than colours, the keys of smallest total share one "other"
+// segment, so no two keys in a legend share a colour.
+std::vector<ChartRow> merge_minor_keys(const std::vector<ChartRow>& rows) {
+  std::map<std::string, double> totals;
+  for (const ChartRow& row : rows) {
+    for (const BarSegment& s : row.segments) totals[s.key] += drawn(s.value);
+  }
+  if (totals.size() <= kPalette.size()) return rows;
+  std::vector<std::pair<double, std::string>> by_size;
+  for (const auto& [key, total] : totals) by_size.push_back({-total, key});
+  std::sort(by_size.begin(), by_size.end());
+  std::set<std::string> kept;
+  for (size_t i = 0; i + 1 < kPalette.size(); ++i) kept.insert(by_size[i].second);
+  std::vector<ChartRow> merged;
+  for (const ChartRow& row : rows) {
+    ChartRow out{row.label, {}};
+    double other = 0;
+    for (const BarSegment& s : row.segments) {
+      if (kept.count(s.key) != 0) {
+        out.segments.push_back(s);
+      } else {
+        other += drawn(s.value);
+      }
+    }
+    if (other > 0) out.segments.push_back({kOtherKey, other});
+    merged.push_back(std::move(out));
+  }
+  return merged;
+}
+
 std::vector<std::string> keys_of(const std::vector<ChartRow>& rows) {
   std::vector<std::string> keys;
   for (const ChartRow& row : rows) {
@@ -56,7 +90,8 @@ const char* colour(const std::vector<std::string>& keys, const std::string& key)
 
 }  // namespace
 
-std::string stacked_bar_chart(const std::vector<ChartRow>& rows, const std::string& unit) {
+std::string stacked_bar_chart(const std::vector<ChartRow>& chart_rows, const std::string& unit) {
+  const std::vector<ChartRow> rows = merge_minor_keys(chart_rows);
   std::vector<std::string> keys = keys_of(rows);
   double max_total = 0;
   for (const ChartRow& row : rows) {

@@ -18,7 +18,8 @@ struct ChartRow {
 
 // Horizontal bars, one per row, scaled to the largest row total, each labelled
 // with its total and `unit`; a legend names the keys when there is more than
-// one. Non-finite and negative values draw as zero.
+// one. Non-finite and negative values draw as zero. Beyond ten keys, the keys
+// of smallest total are drawn as one "other" segment.
 std::string stacked_bar_chart(const std::vector<ChartRow>& rows, const std::string& unit);
 
 }  // namespace npusim::reports

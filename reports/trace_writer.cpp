@@ -111,7 +111,8 @@ std::string render_trace(const RunResult& run) {
               {"displayTimeUnit", "ns"},
               {"otherData", {{"scenario", run.scenario}, {"variant", run.variant}, {"mode", run.mode},
                              {"model", run.model}, {"device", run.device}}}};
-  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+  // Compact: traces of long runs hold ~10^5 events and nobody reads them raw.
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string trace_file_name(const RunResult& run) {
