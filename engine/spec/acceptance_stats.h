@@ -2,6 +2,7 @@
 // step (accepted drafts + bonus). The per-step list is what a timing-mode run
 // at full size replays (SpecSettings::accepted_per_step).
 #pragma once
+#include <cstdint>
 #include <vector>
 
 namespace npusim::engine::spec {
@@ -15,5 +16,15 @@ struct AcceptanceStats {
   // 0 when no step ran.
   double acceptance_length() const;
 };
+
+// Timing mode cannot verify drafts (no data): a speculative run there needs
+// the emitted-per-step lengths a functional run measured. Throws
+// FailureError{kind="input", parameter="spec.accepted_per_step"} before any
+// record is issued when they are missing.
+void require_measured_acceptance(const std::vector<int64_t>& accepted_per_step, bool functional);
+// Drafts accepted at verify step `step` of a timing run: the measured emitted
+// count (cycled) minus the bonus token, clamped to [0, max_drafts].
+int measured_accepted_drafts(const std::vector<int64_t>& accepted_per_step, int64_t step,
+                             int64_t max_drafts);
 
 }  // namespace npusim::engine::spec

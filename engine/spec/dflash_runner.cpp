@@ -368,7 +368,8 @@ class Session {
         auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
         result = verify_greedy(drafts[b], {first, first + block_});
       } else {
-        result.accepted_drafts = measured_acceptance(step);
+        result.accepted_drafts =
+            measured_accepted_drafts(workload_.spec.accepted_per_step, step, block_ - 1);
         auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
         result.emitted_tokens.assign(first, first + result.accepted_drafts + 1);
       }
@@ -381,18 +382,6 @@ class Session {
     for (size_t b = 0; b < seqs.size(); ++b)
       seqs[b].tokens.insert(seqs[b].tokens.end(), emitted[b].begin(), emitted[b].end());
     mark(kind, step, pos.total_tokens());
-  }
-
-  int measured_acceptance(int64_t step) const {
-    const auto& measured = workload_.spec.accepted_per_step;
-    if (measured.empty()) {
-      input_error("spec.accepted_per_step", "[]",
-                  "timing mode cannot verify drafts (no data): it needs the tokens emitted per "
-                  "verify step as a functional run measured them",
-                  "run the tiny model in functional mode and pass its acceptance_lengths");
-    }
-    int64_t emitted = measured[static_cast<size_t>(step) % measured.size()];
-    return static_cast<int>(std::clamp<int64_t>(emitted - 1, 0, block_ - 1));
   }
 
   // Fits the draft readout on a seeded calibration request run with every
@@ -482,9 +471,10 @@ std::vector<int64_t> dflash_target_layer_ids(int64_t target_layers, int64_t draf
 
 EngineResult run_dflash(const ModelConfig& target, const ModelConfig& draft,
                         const Workload& workload, const PatchSet& patches, OpSink& sink) {
-  // The server's start-up check comes before any weight is loaded.
+  // The server's start-up checks come before any weight is loaded.
   check_dflash_draft_backend(attention_backend_for_platform(sink.capabilities().platform()),
                              patches);
+  require_measured_acceptance(workload.spec.accepted_per_step, sink.functional());
   Session session(target, &draft, workload, &patches, sink);
   return session.run_speculative();
 }

@@ -10,6 +10,7 @@
 #include "engine/model_runner.h"
 #include "engine/runtime_env/runtime_env.h"
 #include "engine/runtime_env/scoped_env_override.h"
+#include "engine/spec/acceptance_stats.h"
 #include "engine/spec/greedy_verification.h"
 #include "engine/spec/nextn_draft.h"
 #include "op_stream/failure.h"
@@ -290,7 +291,8 @@ class NextnServer {
       if (em_.functional()) {
         v = verify_greedy(drafts[s], {begin, begin + width});
       } else {
-        v.accepted_drafts = measured_acceptance(step);
+        v.accepted_drafts =
+            measured_accepted_drafts(w_.spec.accepted_per_step, step, steps_per_verify_);
         v.emitted_tokens.assign(begin, begin + v.accepted_drafts + 1);
       }
       result_.spec.acceptance_lengths.push_back(v.accepted_drafts + 1);
@@ -325,18 +327,6 @@ class NextnServer {
     em_.pop_frame();
   }
 
-  int measured_acceptance(int64_t step) const {
-    const auto& measured = w_.spec.accepted_per_step;
-    if (measured.empty()) {
-      throw FailureError(Failure{"input", "nextn", "spec.accepted_per_step", "[]", "spec.nextn.input",
-                                 "timing mode cannot verify drafts (no data): it needs the tokens "
-                                 "emitted per verify step as a functional run measured them",
-                                 "pass a functional run's acceptance_lengths", "engine/spec"});
-    }
-    const int64_t emitted = measured[static_cast<size_t>(step) % measured.size()];
-    return static_cast<int>(std::clamp<int64_t>(emitted - 1, 0, steps_per_verify_));
-  }
-
   const ModelConfig& config_;
   const Workload& w_;
   const PatchSet& patches_;
@@ -361,6 +351,8 @@ EngineResult run_nextn(const ModelConfig& config, const Workload& workload,
                                "the model has no NextN layer", "use a model with num_nextn_predict_layers >= 1",
                                config.source_path});
   }
+  if (workload.spec.method == "nextn")
+    require_measured_acceptance(workload.spec.accepted_per_step, sink.functional());
   NextnServer server(config, workload, patches, sink);
   return server.serve();
 }

@@ -1,0 +1,163 @@
+// DFlash speculative decoding on the simulated NPU (sglang#23122): lossless
+// verification, acceptance measured from what the device computed, the
+// stale-input_embeds and causal-mask bugs, the backend check, the fused KV
+// append, and the speed-up over plain decoding from the device's timelines.
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "engine/spec/dflash_runner.h"
+#include "engine/spec/draft_backends.h"
+#include "op_stream/failure.h"
+#include "tests/engine/spec_test_support.h"
+
+namespace npusim::engine::spec {
+namespace {
+
+using testing::count_ops;
+using testing::dflash_workload;
+using testing::draft_config;
+using testing::make_device;
+using testing::target_config;
+
+constexpr int64_t kFunctionalTokens = 24;
+
+EngineResult functional_dflash(const PatchSet& patches) {
+  auto device = make_device(true);
+  return run_dflash(target_config(true), draft_config(true), dflash_workload(kFunctionalTokens),
+                    patches, device);
+}
+
+std::vector<std::vector<int32_t>> plain_greedy_tokens() {
+  auto device = make_device(true);
+  return run_target_greedy(target_config(true), dflash_workload(kFunctionalTokens), device).tokens;
+}
+
+PatchSet without(const std::string& id) {
+  PatchSet patches;
+  patches.set(id, false);
+  return patches;
+}
+
+TEST(SpecDflash, GreedyWithSpeculationEqualsGreedyWithoutWhenAllFixesAreOn) {
+  const EngineResult spec = functional_dflash(PatchSet{});
+  ASSERT_EQ(spec.tokens.size(), 1u);
+  EXPECT_EQ(spec.tokens, plain_greedy_tokens());
+  EXPECT_GT(spec.spec.calibration_samples, 0);
+  // The fitted draft must actually predict the target: more than the bonus token per step.
+  EXPECT_GT(spec.spec.mean_acceptance_length, 1.0);
+  ::testing::Test::RecordProperty("acceptance_length", std::to_string(spec.spec.mean_acceptance_length));
+  ::testing::Test::RecordProperty("calibration_fit_accuracy",
+                                  std::to_string(spec.spec.calibration_fit_accuracy));
+}
+
+TEST(SpecDflash, StaleInputEmbedsOnReplayKeepTokensButCollapseAcceptance) {
+  const EngineResult fixed = functional_dflash(PatchSet{});
+  const EngineResult stale = functional_dflash(without("sglang#23122/copy-input-embeds"));
+  EXPECT_EQ(stale.tokens, fixed.tokens);
+  EXPECT_LT(stale.spec.mean_acceptance_length, fixed.spec.mean_acceptance_length);
+  EXPECT_GT(stale.spec.verify_steps, fixed.spec.verify_steps);
+  ::testing::Test::RecordProperty("acceptance_fixed", std::to_string(fixed.spec.mean_acceptance_length));
+  ::testing::Test::RecordProperty("acceptance_stale", std::to_string(stale.spec.mean_acceptance_length));
+}
+
+TEST(SpecDflash, CausalDraftMaskKeepsTokensButCollapsesAcceptance) {
+  const EngineResult fixed = functional_dflash(PatchSet{});
+  const EngineResult causal = functional_dflash(without("sglang#23122/noncausal-mask"));
+  EXPECT_EQ(causal.tokens, fixed.tokens);
+  EXPECT_LT(causal.spec.mean_acceptance_length, fixed.spec.mean_acceptance_length);
+  ::testing::Test::RecordProperty("acceptance_fixed", std::to_string(fixed.spec.mean_acceptance_length));
+  ::testing::Test::RecordProperty("acceptance_causal", std::to_string(causal.spec.mean_acceptance_length));
+}
+
+TEST(SpecDflash, CausalDraftMaskIsWhatTheDraftIssues) {
+  auto device = make_device(false);
+  Workload w = dflash_workload(4);
+  w.spec.accepted_per_step = {3};
+  run_dflash(target_config(false), draft_config(false), w, without("sglang#23122/noncausal-mask"), device);
+  int64_t draft_fia = 0;
+  for (const auto& r : device.records()) {
+    if (r.kind != RecordKind::op || r.op != "FusedInferAttentionScore" || r.origin.phase != "draft") continue;
+    ++draft_fia;
+    EXPECT_EQ(r.attrs.int_or("sparse_mode", -1), 3);
+    EXPECT_NE(r.input("atten_mask"), nullptr);
+  }
+  EXPECT_GT(draft_fia, 0);
+}
+
+TEST(SpecDflash, DraftBackendListWithoutAscendIsRefusedAtServerStart) {
+  auto device = make_device(false);
+  Workload w = dflash_workload(4);
+  w.spec.accepted_per_step = {3};
+  try {
+    run_dflash(target_config(false), draft_config(false), w, without("sglang#23122/ascend-backend"), device);
+    FAIL() << "expected the server to refuse DFlash on the ascend backend";
+  } catch (const FailureError& error) {
+    EXPECT_EQ(error.failure().kind, "config");
+    EXPECT_EQ(error.failure().parameter, "attention_backend");
+    EXPECT_EQ(error.failure().value, "ascend");
+  }
+  EXPECT_TRUE(device.records().empty()) << "refused before anything was loaded";
+  EXPECT_NO_THROW(check_dflash_draft_backend("ascend", PatchSet{}));
+}
+
+TEST(SpecDflash, UnfusedKvAppendEmitsMoreOpsAndIsSlower) {
+  Workload w = dflash_workload(16);
+  w.spec.accepted_per_step = {4};
+  auto fused_device = make_device(false);
+  const EngineResult fused = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, fused_device);
+  auto unfused_device = make_device(false);
+  const EngineResult unfused = run_dflash(target_config(false), draft_config(false), w,
+                                          without("sglang#23122/fused-kv-append"), unfused_device);
+  EXPECT_EQ(unfused.spec.verify_steps, fused.spec.verify_steps);
+  EXPECT_GT(count_ops(unfused_device.records()), count_ops(fused_device.records()));
+  const double fused_ns = testing::ns_per_generated_token(fused_device, fused);
+  const double unfused_ns = testing::ns_per_generated_token(unfused_device, unfused);
+  EXPECT_GT(unfused_ns, fused_ns);
+  ::testing::Test::RecordProperty("fused_ns_per_token", std::to_string(fused_ns));
+  ::testing::Test::RecordProperty("unfused_ns_per_token", std::to_string(unfused_ns));
+}
+
+TEST(SpecDflash, TimingModeAdvancesByTheMeasuredAcceptedLengths) {
+  auto device = make_device(false);
+  Workload w = dflash_workload(12);  // 13 tokens: 4 + 2 + 4 + 2 + ... per verify step
+  w.spec.accepted_per_step = {4, 2};
+  const EngineResult result = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, device);
+  EXPECT_EQ(result.spec.verify_steps, 4);
+  EXPECT_EQ(result.spec.acceptance_lengths, (std::vector<double>{4, 2, 4, 2}));
+  EXPECT_EQ(result.tokens.at(0).size(), 13u);
+}
+
+TEST(SpecDflash, TimingModeWithoutMeasuredAcceptanceIsAnInputError) {
+  auto device = make_device(false);
+  try {
+    run_dflash(target_config(false), draft_config(false), dflash_workload(4), PatchSet{}, device);
+    FAIL() << "expected an input failure";
+  } catch (const FailureError& error) {
+    EXPECT_EQ(error.failure().kind, "input");
+    EXPECT_EQ(error.failure().parameter, "spec.accepted_per_step");
+  }
+}
+
+// The full-size timing run advances by what the tiny functional run measured;
+// the speed-up is time per generated token without / with speculation.
+TEST(SpecDflash, SpeedUpFromMeasuredAcceptanceOnFullSizeTimelines) {
+  const EngineResult measured = functional_dflash(PatchSet{});
+  std::vector<int64_t> accepted;
+  for (double a : measured.spec.acceptance_lengths) accepted.push_back(static_cast<int64_t>(a));
+  Workload w = dflash_workload(32);
+  w.spec.accepted_per_step = accepted;
+  auto spec_device = make_device(false);
+  const EngineResult spec = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, spec_device);
+  auto plain_device = make_device(false);
+  const EngineResult plain = run_target_greedy(target_config(false), w, plain_device);
+  const double speed_up = testing::ns_per_generated_token(plain_device, plain) /
+                          testing::ns_per_generated_token(spec_device, spec);
+  ::testing::Test::RecordProperty("acceptance_length", std::to_string(measured.spec.mean_acceptance_length));
+  ::testing::Test::RecordProperty("speed_up", std::to_string(speed_up));
+  std::cout << "DFlash acceptance " << measured.spec.mean_acceptance_length << ", speed-up " << speed_up << "\n";
+  EXPECT_GT(speed_up, 1.0);
+}
+
+}  // namespace
+}  // namespace npusim::engine::spec
