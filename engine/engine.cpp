@@ -3,6 +3,7 @@
 
 #include "engine/graph_runner.h"
 #include "engine/model_runner.h"
+#include "engine/spec/speculative.h"
 #include "op_stream/failure.h"
 #include "op_stream/seeded_fill.h"
 
@@ -155,6 +156,7 @@ EngineResult run_engine(const ModelConfig& config, const Workload& workload, con
   if (sink.functional() && workload.tp != 1)
     bad_input("tp", std::to_string(workload.tp),
               "functional mode computes one rank without the all-reduce, so it needs tp 1 (timing mode takes any tp)");
+  if (spec::is_speculative(workload)) return spec::run_speculative(config, workload, patches, sink);
   return EngineRun(config, workload, patches, sink).run();
 }
 
