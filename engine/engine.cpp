@@ -18,6 +18,8 @@ constexpr uint64_t kPromptSeedSalt = 0x70726f6d7074ull;  // "prompt"
 
 DType model_dtype(const std::string& name) { return name == "float16" ? DType::f16 : DType::bf16; }
 
+}  // namespace
+
 std::vector<std::vector<int32_t>> prompt_tokens(uint64_t seed, int64_t batch, int64_t len, int64_t vocab) {
   const std::vector<float> u = seeded_fill("uniform", (seed ^ kPromptSeedSalt) >> 1, 1.0, batch * len);
   std::vector<std::vector<int32_t>> prompts(static_cast<size_t>(batch));
@@ -30,6 +32,7 @@ std::vector<std::vector<int32_t>> prompt_tokens(uint64_t seed, int64_t batch, in
   return prompts;
 }
 
+namespace {
 class EngineRun {
  public:
   EngineRun(const ModelConfig& config, const Workload& w, const PatchSet& patches, OpSink& sink)
@@ -76,8 +79,9 @@ class EngineRun {
                                 "block_table");
     fb.logits_indices = write_temp({b}, last_rows, "logits_indices");
     const ForwardOutputs out = runner_.forward(fb);
-    sample(out.logits, greedy_sample(em_, out.logits), "prefill", 0, b * len);
+    sample(out.logits, greedy_sample(em_, out.logits));
     em_.pop_frame();
+    end_step("prefill", 0, b * len);
   }
 
   void decode(int64_t step) {
@@ -97,12 +101,13 @@ class EngineRun {
       if (!graphs_.captured(b)) graphs_.capture(in);
       em_.set_phase("decode");
       const StaticDecodeBuffers& s = graphs_.replay(in);
-      sample(s.logits, s.next_ids, "decode", step, b);
+      sample(s.logits, s.next_ids);
     } else {
       const ForwardOutputs out = runner_.forward(decode_batch(em_, runner_.kv_cache(), in));
-      sample(out.logits, greedy_sample(em_, out.logits), "decode", step, b);
+      sample(out.logits, greedy_sample(em_, out.logits));
     }
     em_.pop_frame();
+    end_step("decode", step, b);
   }
 
   TensorRef write_temp(const Shape& shape, const std::vector<float>& values, const std::string& name) {
@@ -111,8 +116,8 @@ class EngineRun {
     return t;
   }
 
-  // Reads the sampled ids (placeholders in timing mode), then ends the step.
-  void sample(const TensorRef& logits, const TensorRef& ids, const std::string& kind, int64_t step, int64_t tokens) {
+  // Reads the sampled ids (placeholders in timing mode).
+  void sample(const TensorRef& logits, const TensorRef& ids) {
     em_.set_module(-1, "sampler");
     const auto values = em_.read(ids);
     for (int64_t s = 0; s < w_.batch; ++s)
@@ -122,6 +127,11 @@ class EngineRun {
     if (em_.functional()) {
       if (auto l = em_.read(logits)) result_.final_logits = *l;
     }
+  }
+
+  // The step's last record: sim/ measures TTFT/TPOT between these.
+  void end_step(const std::string& kind, int64_t step, int64_t tokens) {
+    em_.set_module(-1, "scheduler");
     em_.synchronize(kind, step);
     result_.steps.push_back({kind, step, tokens, em_.records_issued()});
   }

@@ -61,6 +61,9 @@ ModelConfig load_model(const std::string& name_or_path);
 // hidden sizes, vocabulary, expert count and layer count.
 ModelConfig tiny_variant(const ModelConfig& config);
 
+// The workload's prompts: seeded_fill("uniform") mapped onto [0, vocab).
+std::vector<std::vector<int32_t>> prompt_tokens(uint64_t seed, int64_t batch, int64_t prompt_len, int64_t vocab);
+
 // The deterministic stand-in for a sampled token in timing mode.
 int32_t placeholder_token(uint64_t seed, int64_t step, int64_t sequence, int64_t vocab);
 

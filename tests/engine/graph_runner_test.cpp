@@ -1,0 +1,76 @@
+// The graph runner: capture once per batch size, then per step copy inputs into
+// the static buffers and replay with the updated KV lengths.
+#include <gtest/gtest.h>
+
+#include "engine/graph_runner.h"
+#include "engine_test_support.h"
+
+namespace npusim::engine {
+namespace {
+using testing::record;
+using testing::shipped;
+
+std::vector<const OpCall*> of_kind(const std::vector<OpCall>& records, RecordKind kind) {
+  std::vector<const OpCall*> out;
+  for (const auto& r : records)
+    if (r.kind == kind) out.push_back(&r);
+  return out;
+}
+
+TEST(GraphRunner, CapturesOnceAndReplaysEachStep) {
+  Workload w = testing::decode_workload(4);
+  w.use_graph = true;
+  w.decode_steps = 3;
+  const auto rec = record(shipped("qwen3-8b"), w);
+  const auto begins = of_kind(rec.records, RecordKind::graph_begin);
+  ASSERT_EQ(begins.size(), 1u);
+  EXPECT_EQ(begins[0]->name, GraphRunner::graph_name(4));
+  const auto replays = of_kind(rec.records, RecordKind::graph_replay);
+  ASSERT_EQ(replays.size(), 3u);
+  // prompt 8: the three steps attend over 9, 10, 11 tokens.
+  for (size_t i = 0; i < replays.size(); ++i)
+    EXPECT_EQ(replays[i]->attrs.get_ints("actual_seq_lengths_kv"), std::vector<int64_t>(4, 9 + static_cast<int64_t>(i)));
+  // Between capture and each replay: input_ids, positions, slot_mapping, block_table copied in.
+  size_t copies = 0;
+  for (const auto& r : rec.records)
+    if (r.kind == RecordKind::op && r.op == "Copy" && r.origin.module == "graph_runner") ++copies;
+  EXPECT_EQ(copies, 3u * 4);
+}
+
+TEST(GraphRunner, StepsEndWithNamedSynchronize) {
+  Workload w = testing::decode_workload(1);
+  w.use_graph = true;
+  w.decode_steps = 2;
+  const auto rec = record(shipped("glm-4.7-flash"), w);
+  const auto syncs = of_kind(rec.records, RecordKind::synchronize);
+  ASSERT_EQ(syncs.size(), 3u);
+  EXPECT_EQ(syncs[0]->name, "prefill");
+  EXPECT_EQ(syncs[1]->name, "decode");
+  EXPECT_EQ(syncs[2]->attrs.get_int("step"), 1);
+  ASSERT_EQ(rec.result.steps.size(), 3u);
+  EXPECT_EQ(rec.result.steps.back().records_end, static_cast<int64_t>(rec.records.size()));
+  EXPECT_EQ(rec.records[static_cast<size_t>(rec.result.steps[0].records_end) - 1].kind, RecordKind::synchronize);
+}
+
+TEST(GraphRunner, PaddingTensorsAreMadeBeforeCapture) {
+  Workload w = testing::decode_workload(2);
+  w.use_graph = true;
+  const auto rec = record(shipped("glm-4.7-flash"), w);
+  size_t begin = 0, padding = 0;
+  for (size_t i = 0; i < rec.records.size(); ++i) {
+    if (rec.records[i].kind == RecordKind::graph_begin) begin = i;
+    if (rec.records[i].kind == RecordKind::alloc && rec.records[i].name == "mla_padding.bs2.nope") padding = i;
+  }
+  EXPECT_GT(padding, 0u);
+  EXPECT_LT(padding, begin);
+}
+
+TEST(GraphRunner, TimingModeTokensArePlaceholders) {
+  Workload w = testing::decode_workload(2);
+  w.decode_steps = 2;
+  const auto rec = record(shipped("qwen3-8b"), w);
+  EXPECT_EQ(rec.result.tokens[1][2], placeholder_token(w.seed, 2, 1, 151936));
+}
+
+}  // namespace
+}  // namespace npusim::engine
