@@ -3,7 +3,6 @@
 #include <sstream>
 
 #include "reports/metric_catalog.h"
-#include "reports/number_format.h"
 #include "reports/report_writers.h"
 #include "reports/run_labels.h"
 #include "reports/svg_charts.h"
@@ -36,15 +35,9 @@ std::string signature_of(const RunResult& run) {
 std::string checks_cell(const RunResult& run) {
   std::string out = run.expectations_met() ? "<td class=\"pass\">met" : "<td class=\"fail\">unmet";
   for (const auto& e : run.expectations) {
-    out += "<br><span class=\"note\">" + std::string(e.passed ? "✔ " : "✘ ") + esc(e.description) +
-           (e.passed ? "" : ": " + esc(e.detail)) + "</span>";
+    if (e.passed) out += "<br><span class=\"note\">✔ " + esc(e.description) + "</span>";
   }
-  for (const auto& b : run.baselines) {
-    if (!b.passed) {
-      out += "<br><span class=\"note\">✘ baseline " + esc(b.metric) + ": " + format_number(b.observed) +
-             " vs " + format_number(b.baseline) + "</span>";
-    }
-  }
+  for (const std::string& line : unmet_check_lines(run)) out += "<br><span class=\"note\">✘ " + esc(line) + "</span>";
   return out + "</td>";
 }
 
@@ -77,10 +70,7 @@ const MetricInfo* most_reported_speed_metric(const std::vector<const RunResult*>
 void write_scenarios(std::ostream& out, const SuiteResult& suite) {
   out << "<h2>Bug vs fix per scenario</h2>\n";
   for (const std::string& scenario : scenario_order(suite)) {
-    std::vector<const RunResult*> runs;
-    for (const RunResult& run : suite.runs) {
-      if (run.scenario == scenario) runs.push_back(&run);
-    }
+    std::vector<const RunResult*> runs = runs_of(suite, scenario);
     out << "<h3>" << esc(scenario);
     if (!runs.front()->upstream.empty()) out << " (" << esc(runs.front()->upstream) << ")";
     out << "</h3>\n<table><tr><th>variant</th><th>mode</th><th>model</th><th>device</th><th>outcome</th>"
@@ -139,16 +129,7 @@ void write_metric_charts(std::ostream& out, const SuiteResult& suite, const char
 
 // A table of runs x the catalogued metrics of one group that any run reports.
 void write_metric_table(std::ostream& out, const SuiteResult& suite, MetricGroup group, const char* title) {
-  std::vector<const MetricInfo*> columns;
-  for (const MetricInfo& m : metric_catalog()) {
-    if (m.group != group) continue;
-    for (const RunResult& run : suite.runs) {
-      if (run.metrics.count(std::string(m.key)) != 0) {
-        columns.push_back(&m);
-        break;
-      }
-    }
-  }
+  std::vector<const MetricInfo*> columns = reported_metrics(suite, group);
   if (columns.empty()) return;
   out << "<h2>" << title << "</h2>\n<table><tr><th>run</th>";
   for (const MetricInfo* m : columns) out << "<th>" << esc(std::string(m->label)) << "</th>";

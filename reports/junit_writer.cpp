@@ -18,26 +18,10 @@ std::string attr(const std::string& name, const std::string& value) {
   return " " + name + "=\"" + xml_escape(value) + "\"";
 }
 
-size_t unmet_count(const RunResult& run) {
-  size_t unmet = 0;
-  for (const auto& e : run.expectations) unmet += e.passed ? 0 : 1;
-  for (const auto& b : run.baselines) unmet += b.passed ? 0 : 1;
-  return unmet;
-}
-
 std::string unmet_text(const RunResult& run) {
-  std::ostringstream out;
-  for (const auto& e : run.expectations) {
-    if (!e.passed) out << "expected: " << e.description << "\nobserved: " << e.detail << "\n";
-  }
-  for (const auto& b : run.baselines) {
-    if (!b.passed) {
-      out << "baseline " << b.metric << ": observed " << format_number(b.observed) << ", baseline "
-          << format_number(b.baseline) << ", tolerance " << format_number(b.tolerance_rel * 100) << " %\n";
-    }
-  }
-  if (run.failure) out << "failure: " << run.failure->to_string() << "\n";
-  return out.str();
+  std::string text;
+  for (const std::string& line : unmet_check_lines(run)) text += line + "\n";
+  return text;
 }
 
 // What a passing run observed, so the CI log shows the bug's signature too.
@@ -67,7 +51,7 @@ void write_testcase(std::ostream& out, const RunResult& run) {
       << attr("time", wall_time_s(run)) << ">\n";
   if (!run.expectations_met()) {
     std::string type = run.failure ? failure_signature(*run.failure) : "outcome " + run.outcome;
-    out << "      <failure" << attr("message", std::to_string(unmet_count(run)) + " check(s) unmet")
+    out << "      <failure" << attr("message", std::to_string(run.checks() - run.checks_passed()) + " check(s) unmet")
         << attr("type", type) << ">" << xml_escape(unmet_text(run)) << "</failure>\n";
   }
   out << "      <system-out>" << xml_escape(observed_text(run)) << "</system-out>\n";
@@ -83,10 +67,7 @@ std::string render_junit(const SuiteResult& suite) {
       << "<testsuites" << attr("name", "npusim " + suite.name) << attr("tests", std::to_string(t.runs))
       << attr("failures", std::to_string(t.runs - t.runs_meeting_expectations)) << attr("errors", "0") << ">\n";
   for (const std::string& scenario : scenario_order(suite)) {
-    std::vector<const RunResult*> runs;
-    for (const RunResult& run : suite.runs) {
-      if (run.scenario == scenario) runs.push_back(&run);
-    }
+    std::vector<const RunResult*> runs = runs_of(suite, scenario);
     int failures = 0;
     for (const RunResult* run : runs) failures += run->expectations_met() ? 0 : 1;
     out << "  <testsuite" << attr("name", scenario) << attr("tests", std::to_string(runs.size()))

@@ -3,7 +3,6 @@
 #include <sstream>
 
 #include "reports/metric_catalog.h"
-#include "reports/number_format.h"
 #include "reports/report_writers.h"
 #include "reports/run_labels.h"
 
@@ -40,12 +39,8 @@ std::string key_metrics(const RunResult& run) {
 }
 
 std::string check_count(const RunResult& run) {
-  size_t total = run.expectations.size() + run.baselines.size();
-  size_t passed = 0;
-  for (const auto& e : run.expectations) passed += e.passed ? 1 : 0;
-  for (const auto& b : run.baselines) passed += b.passed ? 1 : 0;
-  return std::string(run.expectations_met() ? "✅ " : "❌ ") + std::to_string(passed) + "/" +
-         std::to_string(total);
+  return std::string(run.expectations_met() ? "✅ " : "❌ ") + std::to_string(run.checks_passed()) + "/" +
+         std::to_string(run.checks());
 }
 
 void write_table(std::ostream& out, const SuiteResult& suite) {
@@ -67,31 +62,13 @@ void write_unmet(std::ostream& out, const SuiteResult& suite) {
     if (!any) out << "\n## Unmet checks\n\n";
     any = true;
     out << "- **" << run_label(run) << "**\n";
-    for (const auto& e : run.expectations) {
-      if (!e.passed) out << "  - expected: " << e.description << "; observed: " << e.detail << "\n";
-    }
-    for (const auto& b : run.baselines) {
-      if (!b.passed) {
-        out << "  - baseline " << b.metric << ": " << format_metric(b.metric, b.observed) << " vs "
-            << format_metric(b.metric, b.baseline) << " (tolerance " << format_number(b.tolerance_rel * 100) << " %)\n";
-      }
-    }
-    if (run.failure) out << "  - failure: " << run.failure->to_string() << "\n";
+    for (const std::string& line : unmet_check_lines(run)) out << "  - " << line << "\n";
   }
 }
 
 // One table per metric group, listing only runs and metrics that have figures.
 void write_highlights(std::ostream& out, const SuiteResult& suite, MetricGroup group, const char* title) {
-  std::vector<const MetricInfo*> columns;
-  for (const MetricInfo& m : metric_catalog()) {
-    if (m.group != group) continue;
-    for (const RunResult& run : suite.runs) {
-      if (run.metrics.count(std::string(m.key)) != 0) {
-        columns.push_back(&m);
-        break;
-      }
-    }
-  }
+  std::vector<const MetricInfo*> columns = reported_metrics(suite, group);
   if (columns.empty()) return;
   out << "\n## " << title << "\n\n| run |";
   for (const MetricInfo* m : columns) out << " " << m->label << " |";

@@ -29,6 +29,16 @@ const std::vector<MetricInfo>& metric_catalog() {
   return catalog;
 }
 
+std::vector<const MetricInfo*> reported_metrics(const SuiteResult& suite, MetricGroup group) {
+  std::vector<const MetricInfo*> reported;
+  for (const MetricInfo& m : metric_catalog()) {
+    bool any = std::any_of(suite.runs.begin(), suite.runs.end(),
+                           [&](const RunResult& run) { return run.metrics.count(std::string(m.key)) != 0; });
+    if (m.group == group && any) reported.push_back(&m);
+  }
+  return reported;
+}
+
 const MetricInfo* find_metric(std::string_view key) {
   const auto& catalog = metric_catalog();
   auto it = std::find_if(catalog.begin(), catalog.end(),

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/suite_result.h"
+
 namespace npusim::reports {
 
 enum class MetricGroup { speed, resource, accuracy };
@@ -25,6 +27,8 @@ struct MetricInfo {
 };
 
 const std::vector<MetricInfo>& metric_catalog();
+// The catalogued metrics of `group` that at least one run reports, in catalogue order.
+std::vector<const MetricInfo*> reported_metrics(const SuiteResult& suite, MetricGroup group);
 const MetricInfo* find_metric(std::string_view key);
 
 // "12.5 ms", "93.1 %"; unknown keys are shown bare.

@@ -4,13 +4,16 @@
 
 namespace npusim::reports {
 
-bool RunResult::expectations_met() const {
-  // A run with nothing to check has nothing unmet; the regression suite adds
-  // an expectation to every variant it runs, so this is vacuous only in tools.
-  return std::all_of(expectations.begin(), expectations.end(),
-                     [](const ExpectationResult& e) { return e.passed; }) &&
-         std::all_of(baselines.begin(), baselines.end(),
-                     [](const BaselineComparison& b) { return b.passed; });
+// A run with nothing to check has nothing unmet; the regression suite adds an
+// expectation to every variant it runs, so this is vacuous only in tools.
+bool RunResult::expectations_met() const { return checks_passed() == checks(); }
+
+int RunResult::checks() const { return static_cast<int>(expectations.size() + baselines.size()); }
+
+int RunResult::checks_passed() const {
+  auto passed = [](const auto& check) { return check.passed; };
+  return static_cast<int>(std::count_if(expectations.begin(), expectations.end(), passed) +
+                          std::count_if(baselines.begin(), baselines.end(), passed));
 }
 
 }  // namespace npusim::reports

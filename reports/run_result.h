@@ -58,7 +58,10 @@ struct RunResult {
   std::vector<BaselineComparison> baselines;
   std::map<std::string, std::string> host_info;  // wall time, host name: ignored by comparisons
 
-  bool expectations_met() const;
+  // Checks are the expectations plus the baseline comparisons.
+  bool expectations_met() const;  // every check passed
+  int checks() const;
+  int checks_passed() const;
 };
 
 }  // namespace npusim::reports

@@ -10,9 +10,8 @@ SuiteTotals totals(const SuiteResult& suite) {
     ++t.runs;
     ++t.by_outcome[run.outcome];
     if (run.expectations_met()) ++t.runs_meeting_expectations;
-    t.expectations += static_cast<int>(run.expectations.size() + run.baselines.size());
-    for (const auto& e : run.expectations) t.expectations_passed += e.passed ? 1 : 0;
-    for (const auto& b : run.baselines) t.expectations_passed += b.passed ? 1 : 0;
+    t.expectations += run.checks();
+    t.expectations_passed += run.checks_passed();
   }
   return t;
 }
@@ -25,6 +24,14 @@ std::vector<std::string> scenario_order(const SuiteResult& suite) {
     }
   }
   return order;
+}
+
+std::vector<const RunResult*> runs_of(const SuiteResult& suite, const std::string& scenario) {
+  std::vector<const RunResult*> runs;
+  for (const RunResult& run : suite.runs) {
+    if (run.scenario == scenario) runs.push_back(&run);
+  }
+  return runs;
 }
 
 }  // namespace npusim::reports

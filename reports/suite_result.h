@@ -28,5 +28,6 @@ SuiteTotals totals(const SuiteResult& suite);
 
 // Scenario names in order of first appearance, for views grouped by scenario.
 std::vector<std::string> scenario_order(const SuiteResult& suite);
+std::vector<const RunResult*> runs_of(const SuiteResult& suite, const std::string& scenario);
 
 }  // namespace npusim::reports

@@ -47,7 +47,7 @@ TEST(JunitReport, FailureCarriesTheSignatureAndTheUnmetExpectation) {
   // Special characters come back as written; the control character, which XML
   // cannot carry, as U+FFFD.
   EXPECT_EQ(failures[1]->attrs.at("type"), "outcome ok");
-  EXPECT_NE(failures[1]->text.find("expected: speedup >= 2 & <\"3\" 'x'\nobserved: 1.9 <\xEF\xBF\xBD 2>"),
+  EXPECT_NE(failures[1]->text.find("expected: speedup >= 2 & <\"3\" 'x'; observed: 1.9 <\xEF\xBF\xBD 2>"),
             std::string::npos)
       << failures[1]->text;
 }
