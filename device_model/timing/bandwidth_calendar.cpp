@@ -13,9 +13,9 @@ BandwidthCalendar::BandwidthCalendar(double bytes_per_ns, double bucket_ns)
     : bytes_per_ns_(bytes_per_ns), bucket_ns_(bucket_ns), bucket_capacity_(bytes_per_ns * bucket_ns) {}
 
 double& BandwidthCalendar::used(int64_t bucket) {
-  const int64_t index = bucket - first_bucket_;
-  if (index >= static_cast<int64_t>(used_.size())) used_.resize(static_cast<size_t>(index) + 1, 0.0);
-  return used_[static_cast<size_t>(index)];
+  const size_t index = head_ + static_cast<size_t>(bucket - first_bucket_);
+  if (index >= used_.size()) used_.resize(index + 1 + used_.size() / 2, 0.0);
+  return used_[index];
 }
 
 double BandwidthCalendar::reserve(double request_ns, double bytes, double max_bytes_per_ns) {
@@ -44,11 +44,16 @@ double BandwidthCalendar::reserve(double request_ns, double bytes, double max_by
 
 void BandwidthCalendar::forget_before(double ns) {
   const int64_t bucket = static_cast<int64_t>(std::floor(ns / bucket_ns_));
-  while (first_bucket_ < bucket && !used_.empty()) {
-    used_.pop_front();
-    ++first_bucket_;
+  if (bucket <= first_bucket_) return;
+  head_ += static_cast<size_t>(bucket - first_bucket_);
+  first_bucket_ = bucket;
+  if (head_ >= used_.size()) {
+    used_.clear();
+    head_ = 0;
+  } else if (head_ > used_.size() / 2) {
+    used_.erase(used_.begin(), used_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
   }
-  if (used_.empty()) first_bucket_ = std::max(first_bucket_, bucket);
 }
 
 }  // namespace npusim::device

@@ -4,8 +4,9 @@
 // own port. Unlike a single "next free time", requests may arrive out of time
 // order (temporally decoupled initiators) and still backfill idle bandwidth.
 #pragma once
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 namespace npusim::device {
 
@@ -27,7 +28,10 @@ class BandwidthCalendar {
   double bucket_ns_;
   double bucket_capacity_;
   int64_t first_bucket_ = 0;
-  std::deque<double> used_;  // bytes reserved in bucket first_bucket_ + i
+  // Bytes reserved in bucket first_bucket_ + i - head_; entries before head_
+  // are forgotten and compacted away in chunks (cheaper than a deque).
+  std::vector<double> used_;
+  size_t head_ = 0;
   double bytes_moved_ = 0;
 };
 

@@ -36,7 +36,7 @@ double AiCore::transfer(double request_ns, double bytes, const CoreJob& job) {
   const double now = now_ns();
   sc_core::sc_time delay = ns_time(request_ns - now);
   socket->b_transport(trans_, delay);
-  return now + delay.to_seconds() * 1e9;
+  return now + to_ns(delay);
 }
 
 void AiCore::run() {

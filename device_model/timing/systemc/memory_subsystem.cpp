@@ -20,7 +20,7 @@ MemorySubsystem::MemorySubsystem(sc_core::sc_module_name name, const HardwareSpe
 
 void MemorySubsystem::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const double now = now_ns();
-  const double request = now + delay.to_seconds() * 1e9;
+  const double request = now + to_ns(delay);
   const double bytes = trans.get_data_length();
   MemoryRequest* req = trans.get_extension<MemoryRequest>();
   const double fraction = req ? req->hbm_fraction : 1.0;
