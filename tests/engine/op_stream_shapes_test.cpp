@@ -4,6 +4,9 @@
 
 #include <chrono>
 
+#include "device_model/config/device_config.h"
+#include "device_model/ops/op_library.h"
+#include "device_model/runtime/device.h"
 #include "engine_test_support.h"
 
 namespace npusim::engine {
@@ -46,6 +49,17 @@ TEST(OpStreamShapes, Qwen3DecodeLayerOpByOp) {
   for (const auto* op : ops)
     if (op->op == "MatMul") flops += matmul_flops(*op);
   EXPECT_DOUBLE_EQ(flops, 2.0 * 2 * 4096 * (6144 + 4096 + 2 * 12288 + 12288));
+}
+
+// The device's cost model sees the same useful work: its FLOPs for the layer's
+// linear layers equal the hand-computed 2*B*H*(qkv + o + gate_up + down).
+TEST(OpStreamShapes, Qwen3DecodeLayerFlopsAsTheDeviceCountsThem) {
+  const device::Device dev(device::DeviceConfig::load("ascend910b"), false);
+  const auto rec = record(shipped("qwen3-8b"), decode_workload(2), PatchSet(), dev);
+  double flops = 0;
+  for (const auto* op : layer_ops(rec.records, 7, "decode"))
+    if (op->op == "MatMul") flops += dev.library().find("MatMul")->work(*op, dev.spec()).flops;
+  EXPECT_DOUBLE_EQ(flops, 2.0 * 2 * 4096 * ((32 + 16) * 128 + 32 * 128 + 2 * 12288 + 12288));
 }
 
 TEST(OpStreamShapes, Qwen3PrefillTakesTndCausal) {
