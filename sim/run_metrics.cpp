@@ -53,8 +53,17 @@ void fill_timing_metrics(const std::vector<OpCall>& records, const device::Timin
   double prefill_end = -1;
   for (const auto& s : steps)
     if (s.kind == "prefill") prefill_end = s.end_ns;
-  if (prefill_end >= 0) {
-    m["ttft_ms"] = prefill_end / 1e6;
+  // The request arrives when the engine starts its prefill: weight loading and
+  // graph capture before it are start-up, not time to first token.
+  double request_start = -1;
+  for (const auto& op : timing.ops)
+    if (op.origin.phase == "prefill") {
+      request_start = op.host_start_ns;
+      break;
+    }
+  if (request_start >= 0) m["startup_ms"] = request_start / 1e6;
+  if (prefill_end >= 0 && request_start >= 0) {
+    m["ttft_ms"] = (prefill_end - request_start) / 1e6;
     const double last_end = steps.back().end_ns;
     if (decode_tokens > 0 && last_end > prefill_end) {
       const double decode_ns = last_end - prefill_end;

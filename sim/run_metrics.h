@@ -20,7 +20,7 @@ struct StepTime {
 // End time of each step: the latest device completion before its synchronize.
 std::vector<StepTime> step_times(const std::vector<OpCall>& records, const device::TimingResult& timing);
 
-// Fills run.metrics (total_ms, ttft_ms, decode_ms, tpot_ms, tokens_per_s,
+// Fills run.metrics (total_ms, startup_ms (load before the first prefill op), ttft_ms, decode_ms, tpot_ms, tokens_per_s,
 // cube/vector/hbm utilisation, device_ops), run.time_by_op_class_ns and
 // run.timeline. `decode_tokens` is the number of tokens each sequence
 // generated after prefill; `batch` the number of sequences.

@@ -10,12 +10,12 @@
 namespace {
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int exit_code;
   std::string output;
 };
 
-Run npusim(const std::string& args) {
+CliRun npusim(const std::string& args) {
   const std::string command = std::string(NPUSIM_BINARY) + " " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   std::string output;
@@ -37,7 +37,7 @@ const std::string kData = std::string(NPUSIM_SOURCE_DIR) + "/tests/sim/data/";
 TEST(RegressCli, AWrongExpectationFailsTheSuiteAndShowsInJUnit) {
   const fs::path dir = fs::temp_directory_path() / "npusim_wrong_expectation";
   fs::remove_all(dir);
-  const Run run = npusim("regress " + kData + "wrong_expectation_suite.yaml --report-dir " + dir.string());
+  const CliRun run = npusim("regress " + kData + "wrong_expectation_suite.yaml --report-dir " + dir.string());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   const std::string junit = read_file(dir / "junit.xml");
   EXPECT_NE(junit.find("<failure"), std::string::npos) << junit;
@@ -52,7 +52,7 @@ TEST(RegressCli, BadScenarioInputIsExitCodeTwoWithFileAndLine) {
   std::ofstream(bad) << "scenario: x\nupstream: u\ntitle: t\nsummary: s\ntrigger: t\nmodel: "
                      << NPUSIM_SOURCE_DIR << "/engine/models/glm-4.7-flash.json\n"
                      << "workload: {batch: many}\nvariants:\n  - {name: v, expect: {outcome: ok}}\n";
-  const Run run = npusim("run " + bad.string() + " --report-dir " + (fs::temp_directory_path() / "npusim_bad").string());
+  const CliRun run = npusim("run " + bad.string() + " --report-dir " + (fs::temp_directory_path() / "npusim_bad").string());
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_NE(run.output.find("npusim_bad_scenario.yaml:7"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("an integer"), std::string::npos) << run.output;
