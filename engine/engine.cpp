@@ -166,6 +166,11 @@ EngineResult run_engine(const ModelConfig& config, const Workload& workload, con
   if (sink.functional() && workload.tp != 1)
     bad_input("tp", std::to_string(workload.tp),
               "functional mode computes one rank without the all-reduce, so it needs tp 1 (timing mode takes any tp)");
+  const int64_t positions = workload.prompt_len + (workload.phase == "decode" ? workload.decode_steps : 0);
+  if (positions > config.max_position_embeddings)
+    bad_input("prompt_len", std::to_string(workload.prompt_len),
+              "prompt_len + decode_steps = " + std::to_string(positions) + " exceeds the model's max_position_embeddings " +
+                  std::to_string(config.max_position_embeddings));
   if (spec::is_speculative(workload)) return spec::run_speculative(config, workload, patches, sink);
   return EngineRun(config, workload, patches, sink).run();
 }

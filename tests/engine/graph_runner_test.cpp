@@ -4,6 +4,7 @@
 
 #include "engine/graph_runner.h"
 #include "engine_test_support.h"
+#include "op_stream/failure.h"
 
 namespace npusim::engine {
 namespace {
@@ -70,6 +71,31 @@ TEST(GraphRunner, TimingModeTokensArePlaceholders) {
   w.decode_steps = 2;
   const auto rec = record(shipped("qwen3-8b"), w);
   EXPECT_EQ(rec.result.tokens[1][2], placeholder_token(w.seed, 2, 1, 151936));
+}
+
+TEST(Workload, InvalidFieldsAreInputErrors) {
+  const ModelConfig c = shipped("qwen3-8b");
+  auto expect_input_error = [&](Workload w, const std::string& field) {
+    try {
+      record(c, w);
+      ADD_FAILURE() << field << " accepted";
+    } catch (const FailureError& e) {
+      EXPECT_EQ(e.failure().kind, "input") << field;
+      EXPECT_EQ(e.failure().parameter, field);
+    }
+  };
+  Workload w = testing::decode_workload();
+  w.batch = 0;
+  expect_input_error(w, "batch");
+  w = testing::decode_workload();
+  w.dtype = "float8";
+  expect_input_error(w, "dtype");
+  w = testing::decode_workload();
+  w.prompt_len = 40960;
+  expect_input_error(w, "prompt_len");
+  w = testing::decode_workload();
+  w.tp = 3;
+  expect_input_error(w, "tp");
 }
 
 }  // namespace
