@@ -100,7 +100,7 @@ class EngineRun {
     if (w_.use_graph) {
       if (!graphs_.captured(b)) graphs_.capture(in);
       em_.set_phase("decode");
-      const StaticDecodeBuffers& s = graphs_.replay(in);
+      const StaticDecodeBuffers s = graphs_.replay(in);
       sample(s.logits, s.next_ids);
     } else {
       const ForwardOutputs out = runner_.forward(decode_batch(em_, runner_.kv_cache(), in));

@@ -1,15 +1,38 @@
 #include "engine/graph_runner.h"
 
+#include <algorithm>
+
 #include "engine/layers/basic_ops.h"
 
 namespace npusim::engine {
 namespace {
+constexpr int64_t kMaxCaptureBatch = 256;
+
 std::vector<int64_t> ones(size_t n) { return std::vector<int64_t>(n, 1); }
 
 void copy(Emitter& em, const TensorRef& src, const TensorRef& dst) {
   em.op("Copy", {{"src", src}}, {{"dst", dst}});
 }
 }  // namespace
+
+int64_t capture_batch_size(int64_t batch) {
+  int64_t size = 1;
+  while (size < batch && size < kMaxCaptureBatch) size *= 2;
+  return std::max(size, batch);
+}
+
+DecodeInputs GraphRunner::padded(const DecodeInputs& in) const {
+  const KvCache& cache = runner_.kv_cache();
+  DecodeInputs out = in;
+  const size_t rows = static_cast<size_t>(capture_batch_size(static_cast<int64_t>(in.kv_lens.size())));
+  const float pad_slot = static_cast<float>(cache.padding_block() * cache.block_size());
+  out.input_ids.resize(rows, 0.0f);
+  out.positions.resize(rows, 0.0f);
+  out.slot_mapping.resize(rows, pad_slot);
+  out.block_table.resize(rows * static_cast<size_t>(cache.blocks_per_sequence()), static_cast<float>(cache.padding_block()));
+  out.kv_lens.resize(rows, 1);
+  return out;
+}
 
 ForwardBatch decode_batch(Emitter& em, const KvCache& cache, const DecodeInputs& in) {
   const int64_t b = static_cast<int64_t>(in.kv_lens.size());
@@ -37,8 +60,9 @@ TensorRef greedy_sample(Emitter& em, const TensorRef& logits) {
   return ids;
 }
 
-void GraphRunner::capture(const DecodeInputs& in) {
+void GraphRunner::capture(const DecodeInputs& real) {
   Emitter& em = runner_.emitter();
+  const DecodeInputs in = padded(real);
   const int64_t b = static_cast<int64_t>(in.kv_lens.size());
   const std::string name = graph_name(b);
   const std::string phase = em.phase();
@@ -73,9 +97,10 @@ void GraphRunner::capture(const DecodeInputs& in) {
   graphs_[b] = s;
 }
 
-const StaticDecodeBuffers& GraphRunner::replay(const DecodeInputs& in) {
+StaticDecodeBuffers GraphRunner::replay(const DecodeInputs& real) {
   Emitter& em = runner_.emitter();
-  const StaticDecodeBuffers& s = graphs_.at(static_cast<int64_t>(in.kv_lens.size()));
+  const DecodeInputs in = padded(real);
+  StaticDecodeBuffers s = graphs_.at(static_cast<int64_t>(in.kv_lens.size()));
   em.set_module(-1, "graph_runner");
   const ForwardBatch fresh = decode_batch(em, runner_.kv_cache(), in);
   copy(em, fresh.input_ids, s.input_ids);
@@ -83,6 +108,9 @@ const StaticDecodeBuffers& GraphRunner::replay(const DecodeInputs& in) {
   copy(em, fresh.slot_mapping, s.slot_mapping);
   copy(em, fresh.block_table, s.block_table);
   em.graph_replay(graph_name(static_cast<int64_t>(in.kv_lens.size())), {{"actual_seq_lengths_kv", in.kv_lens}});
+  const int64_t rows = static_cast<int64_t>(real.kv_lens.size());
+  s.logits = leading_rows(s.logits, 0, rows);
+  s.next_ids = leading_rows(s.next_ids, 0, rows);
   return s;
 }
 

@@ -1,8 +1,10 @@
-// The NPU graph runner: decode is captured once per batch size against static
-// input buffers; each step copies its inputs into those buffers, updates the
-// captured FIA's actual_seq_lengths_kv (in the real runner a host-side
-// graph-task update; here attrs of the graph_replay record) and replays.
-// Whatever is not copied in is read stale by the replay, as on the device.
+// The NPU graph runner: decode is captured once per capture batch size against
+// static input buffers; a step's batch is padded to the next capture size
+// (padded rows use the KV cache's padding block), its inputs are copied into
+// the static buffers, the captured FIA's actual_seq_lengths_kv is updated (in
+// the real runner a host-side graph-task update; here attrs of the
+// graph_replay record), the graph replays and the outputs are sliced back to
+// the real rows. Whatever is not copied in is read stale by the replay.
 #pragma once
 #include <map>
 #include <string>
@@ -27,6 +29,10 @@ struct StaticDecodeBuffers {
   TensorRef next_ids; // int32 [B]: ArgMax of logits
 };
 
+// Batch sizes decode graphs are captured for (powers of two up to 256; SGLang's
+// default list is finer above 8, which changes only how much padding a batch gets).
+int64_t capture_batch_size(int64_t batch);
+
 // Emits a decode step's inputs as device tensors (in the current frame) and the batch over them.
 ForwardBatch decode_batch(Emitter& em, const KvCache& cache, const DecodeInputs& in);
 // ArgMax of logits [R, V] into a new int32 [R] tensor in the current frame.
@@ -36,14 +42,17 @@ class GraphRunner {
  public:
   explicit GraphRunner(ModelRunner& runner) : runner_(runner) {}
 
-  bool captured(int64_t batch) const { return graphs_.count(batch) != 0; }
-  // Captures the decode graph for `in`'s batch size (shapes from `in`, values irrelevant).
+  bool captured(int64_t batch) const { return graphs_.count(capture_batch_size(batch)) != 0; }
+  // Captures the decode graph of `in`'s capture batch size (shapes from `in`, values irrelevant).
   void capture(const DecodeInputs& in);
-  // Copies `in` into the static buffers and replays; the outputs are the static buffers.
-  const StaticDecodeBuffers& replay(const DecodeInputs& in);
+  // Copies `in` (padded) into the static buffers and replays; returns the static
+  // buffers with logits and next_ids sliced to `in`'s rows.
+  StaticDecodeBuffers replay(const DecodeInputs& in);
   static std::string graph_name(int64_t batch) { return "decode_bs" + std::to_string(batch); }
 
  private:
+  DecodeInputs padded(const DecodeInputs& in) const;
+
   ModelRunner& runner_;
   std::map<int64_t, StaticDecodeBuffers> graphs_;
 };

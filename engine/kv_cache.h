@@ -29,11 +29,14 @@ class KvCache {
   std::vector<float> block_table(int64_t sequences) const;
   // Host values: cache slot of token position `position` of sequence `sequence`.
   int64_t slot(int64_t sequence, int64_t position) const;
+  // One block past the sequences' blocks that padded graph-batch rows read and write.
+  int64_t padding_block() const { return padding_block_; }
 
  private:
   std::vector<LayerCache> layers_;
   int64_t block_size_;
   int64_t blocks_per_seq_;
+  int64_t padding_block_;
 };
 
 }  // namespace npusim::engine

@@ -38,6 +38,24 @@ TEST(GraphRunner, CapturesOnceAndReplaysEachStep) {
   EXPECT_EQ(copies, 3u * 4);
 }
 
+TEST(GraphRunner, BatchPaddedToTheCaptureSizeAndOutputsSlicedBack) {
+  EXPECT_EQ(capture_batch_size(3), 4);
+  EXPECT_EQ(capture_batch_size(8), 8);
+  EXPECT_EQ(capture_batch_size(300), 300);
+  Workload w = testing::decode_workload(3);
+  w.use_graph = true;
+  const auto rec = record(shipped("glm-4.7-flash"), w);
+  const auto replays = of_kind(rec.records, RecordKind::graph_replay);
+  ASSERT_EQ(replays.size(), 1u);
+  EXPECT_EQ(replays[0]->name, GraphRunner::graph_name(4));
+  // The padded row attends over one token of the padding block.
+  EXPECT_EQ(replays[0]->attrs.get_ints("actual_seq_lengths_kv"), (std::vector<int64_t>{9, 9, 9, 1}));
+  EXPECT_EQ(*testing::find_ops(rec.records, "FusedInferAttentionScore", "decode")[0]->attrs.get_int("num_heads"), 32);
+  const auto reads = of_kind(rec.records, RecordKind::read);
+  EXPECT_EQ(reads.back()->inputs[0].tensor->shape, (Shape{3}));
+  EXPECT_EQ(rec.result.tokens.size(), 3u);
+}
+
 TEST(GraphRunner, StepsEndWithNamedSynchronize) {
   Workload w = testing::decode_workload(1);
   w.use_graph = true;

@@ -42,7 +42,8 @@ TEST(OpStreamShapes, Qwen3DecodeLayerOpByOp) {
   EXPECT_EQ(fia.attrs.get_int("num_key_value_heads"), 8);
   EXPECT_EQ(fia.attrs.get_int("sparse_mode"), 0);
   EXPECT_EQ(fia.attrs.get_ints("actual_seq_lengths_kv"), (std::vector<int64_t>{9, 9}));
-  EXPECT_EQ(fia.input("key")->shape, (Shape{2, 128, 8 * 128}));  // 2 sequences x 1 block of 128
+  // 2 sequences x 1 block of 128 tokens, plus the graph runner's padding block.
+  EXPECT_EQ(fia.input("key")->shape, (Shape{2 + 1, 128, 8 * 128}));
   EXPECT_EQ(ops[12]->input("weight")->shape, (Shape{2 * 12288, 4096}));
   EXPECT_EQ(ops[14]->input("weight")->shape, (Shape{4096, 12288}));
   double flops = 0;
