@@ -53,10 +53,8 @@ void Emitter::pop_frame_below_top() { release_frame(frames_.size() - 2); }
 void Emitter::release_frame(size_t index) {
   std::vector<TensorRef> frame = std::move(frames_.at(index));
   frames_.erase(frames_.begin() + static_cast<std::ptrdiff_t>(index));
-  for (const auto& t : frame) {
-    if (capturing_) graph_pool_.push_back(t);  // the replayed graph still uses it
-    else free(t);
-  }
+  if (capturing_) return;  // the captured graph keeps using these buffers
+  for (const auto& t : frame) free(t);
 }
 
 void Emitter::fill(const TensorRef& tensor, const std::string& init, uint64_t seed, double scale) {
@@ -121,11 +119,6 @@ void Emitter::graph_replay(const std::string& name, Attrs attrs) {
   call.name = name;
   call.attrs = std::move(attrs);
   issue(std::move(call));
-}
-
-void Emitter::release_graph_pool() {
-  for (const auto& t : graph_pool_) free(t);
-  graph_pool_.clear();
 }
 
 TensorRef reshaped(const TensorRef& tensor, const Shape& shape) {

@@ -39,7 +39,9 @@ class Emitter {
   size_t frame_depth() const { return frames_.size(); }
   // A scratch buffer owned by frame `frame` (0 = outermost): outputs that outlive inner frames.
   TensorRef temp_in(size_t frame, const Shape& shape, DType dtype, const std::string& name);
-  void pop_frame();  // frees the frame's buffers, or hands them to the graph pool while capturing
+  // Frees the frame's buffers; while a graph is captured they stay allocated
+  // for good (the graph's memory pool: every replay uses them).
+  void pop_frame();
   // Pops the frame under the innermost one: a layer's scratch is released once
   // the next layer has consumed its outputs.
   void pop_frame_below_top();
@@ -55,9 +57,6 @@ class Emitter {
   void graph_begin(const std::string& name);
   void graph_end(const std::string& name);
   void graph_replay(const std::string& name, Attrs attrs);
-  bool capturing() const { return capturing_; }
-  // Buffers allocated for a captured graph stay until the graph is released.
-  void release_graph_pool();
 
  private:
   void issue(OpCall call);
@@ -69,7 +68,6 @@ class Emitter {
   int64_t records_ = 0;
   bool capturing_ = false;
   std::vector<std::vector<TensorRef>> frames_;
-  std::vector<TensorRef> graph_pool_;
 };
 
 // Free views of contiguous tensors (OPS.md: reshape and leading-dim slicing are views).

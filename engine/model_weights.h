@@ -49,7 +49,6 @@ struct MoeWeights {
   std::optional<TensorRef> correction_bias;
   TensorRef w13, w2;  // [E, 2I, H], [E, H, I]
   std::optional<MlpWeights> shared;
-  std::string router_kernel;  // "MatMul" or a resolved platform kernel
 };
 
 struct LayerWeights {

@@ -17,11 +17,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }
 }  // namespace
 
-bool library_available(const std::string& library, const std::string& platform) {
-  const KernelLibrary* lib = find_library(library);
-  return lib && contains(lib->platforms, platform);
-}
-
 std::string resolve_kernel(const std::string& library, const std::string& kernel, const std::string& platform) {
   const KernelLibrary* lib = find_library(library);
   if (!lib || !contains(lib->platforms, platform)) {

@@ -20,6 +20,5 @@ const std::vector<KernelLibrary>& kernel_libraries();
 // The kernel's name as the op stream calls it. Throws
 // FailureError{kind="import", op=library, parameter=kernel, value=platform}.
 std::string resolve_kernel(const std::string& library, const std::string& kernel, const std::string& platform);
-bool library_available(const std::string& library, const std::string& platform);
 
 }  // namespace npusim::engine
