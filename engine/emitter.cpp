@@ -113,11 +113,18 @@ void Emitter::graph_end(const std::string& name) {
   capturing_ = false;
 }
 
-void Emitter::graph_replay(const std::string& name, Attrs attrs) {
+void Emitter::graph_update(const std::string& name, Attrs attrs) {
+  OpCall call;
+  call.kind = RecordKind::graph_update;
+  call.name = name;
+  call.attrs = std::move(attrs);
+  issue(std::move(call));
+}
+
+void Emitter::graph_replay(const std::string& name) {
   OpCall call;
   call.kind = RecordKind::graph_replay;
   call.name = name;
-  call.attrs = std::move(attrs);
   issue(std::move(call));
 }
 

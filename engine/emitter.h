@@ -56,7 +56,9 @@ class Emitter {
 
   void graph_begin(const std::string& name);
   void graph_end(const std::string& name);
-  void graph_replay(const std::string& name, Attrs attrs);
+  // Host-side update of the captured `attrs["op"]` nodes' other attrs (graph task update).
+  void graph_update(const std::string& name, Attrs attrs);
+  void graph_replay(const std::string& name);
 
  private:
   void issue(OpCall call);

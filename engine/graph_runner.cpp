@@ -107,7 +107,11 @@ StaticDecodeBuffers GraphRunner::replay(const DecodeInputs& real) {
   copy(em, fresh.positions, s.positions);
   copy(em, fresh.slot_mapping, s.slot_mapping);
   copy(em, fresh.block_table, s.block_table);
-  em.graph_replay(graph_name(static_cast<int64_t>(in.kv_lens.size())), {{"actual_seq_lengths_kv", in.kv_lens}});
+  // actual_seq_lengths_kv is a host-side list baked into the captured FIA task;
+  // the NPU runner updates it through a graph-task update before each replay.
+  const std::string name = graph_name(static_cast<int64_t>(in.kv_lens.size()));
+  em.graph_update(name, {{"op", std::string("FusedInferAttentionScore")}, {"actual_seq_lengths_kv", in.kv_lens}});
+  em.graph_replay(name);
   const int64_t rows = static_cast<int64_t>(real.kv_lens.size());
   s.logits = leading_rows(s.logits, 0, rows);
   s.next_ids = leading_rows(s.next_ids, 0, rows);

@@ -4,7 +4,7 @@
 
 namespace npusim {
 namespace {
-constexpr std::array<std::pair<RecordKind, std::string_view>, 10> kKinds{{
+constexpr std::array<std::pair<RecordKind, std::string_view>, 11> kKinds{{
     {RecordKind::op, "op"},
     {RecordKind::alloc, "alloc"},
     {RecordKind::free, "free"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<RecordKind, std::string_view>, 10> kKinds{{
     {RecordKind::graph_begin, "graph_begin"},
     {RecordKind::graph_end, "graph_end"},
     {RecordKind::graph_replay, "graph_replay"},
+    {RecordKind::graph_update, "graph_update"},
     {RecordKind::synchronize, "synchronize"},
 }};
 

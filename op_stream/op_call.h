@@ -22,6 +22,7 @@ enum class RecordKind {
   graph_begin,    // start capturing stream ops into graph `name`
   graph_end,      // finish capturing graph `name`
   graph_replay,   // launch captured graph `name` once
+  graph_update,   // set host-side attrs of graph `name`'s nodes whose op is attrs["op"]
   synchronize,    // host waits for every stream
 };
 

@@ -149,7 +149,7 @@ class LineParser {
     OpCall call;
     const std::string kind = string(j, "kind", true);
     auto parsed = parse_record_kind(kind);
-    if (!parsed) fail("unknown record kind '" + kind + "'", "op, alloc, free, write, fill, read, graph_begin, graph_end, graph_replay or synchronize");
+    if (!parsed) fail("unknown record kind '" + kind + "'", "op, alloc, free, write, fill, read, graph_begin, graph_end, graph_replay, graph_update or synchronize");
     call.kind = *parsed;
     call.op = string(j, "op");
     if (call.kind == RecordKind::op && call.op.empty()) fail("op record without 'op'", "an operator name");

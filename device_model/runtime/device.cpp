@@ -3,6 +3,7 @@
 #include "device_model/ops/op_library.h"
 #include "device_model/runtime/allocator.h"
 #include "device_model/runtime/graph_recorder.h"
+#include "device_model/runtime/graph_update.h"
 #include "device_model/runtime/tensor_store.h"
 #include "op_stream/failure.h"
 #include "op_stream/seeded_fill.h"
@@ -171,6 +172,12 @@ void Device::issue(OpCall call) {
           throw;
         }
       }
+      break;
+    }
+    case RecordKind::graph_update: {
+      std::vector<OpCall> nodes = d.graphs.find(call.name, call.origin).nodes;
+      for (size_t i : apply_graph_update(nodes, call)) library_->check(nodes[i]);
+      d.graphs.replace_nodes(call.name, std::move(nodes));
       break;
     }
     case RecordKind::synchronize:

@@ -25,6 +25,8 @@ class GraphRecorder {
   bool capturing() const { return capturing_; }
   void capture(const OpCall& call) { current_.nodes.push_back(call); }
   const CapturedGraph& find(const std::string& name, const Origin& origin) const;
+  // Replaces the graph's nodes (after a graph_update was applied and checked).
+  void replace_nodes(const std::string& name, std::vector<OpCall> nodes) { graphs_.at(name).nodes = std::move(nodes); }
 
  private:
   bool capturing_ = false;

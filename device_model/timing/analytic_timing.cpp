@@ -38,6 +38,7 @@ TimingResult simulate_analytic(const std::vector<PlannedLaunch>& plan, const Har
       }
       case LaunchKind::capture:
       case LaunchKind::graph_launch:
+      case LaunchKind::host_call:
         host += p.host_ns;
         t.start_ns = t.end_ns = host;
         break;

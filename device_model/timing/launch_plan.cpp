@@ -4,6 +4,7 @@
 #include <map>
 
 #include "device_model/ops/op_library.h"
+#include "device_model/runtime/graph_update.h"
 #include "op_stream/did_you_mean.h"
 #include "op_stream/failure.h"
 
@@ -68,6 +69,7 @@ class Planner {
         PlannedLaunch p = op_launch(index, call);
         if (!capturing_.empty()) {
           graphs_[capturing_].push_back(p);
+          captured_calls_[capturing_].push_back(call);
           p.kind = LaunchKind::capture;
           p.has_work = false;
         }
@@ -97,6 +99,10 @@ class Planner {
       case RecordKind::graph_begin:
         capturing_ = call.name;
         graphs_[capturing_].clear();
+        captured_calls_[capturing_].clear();
+        break;
+      case RecordKind::graph_update:
+        update(index, call);
         break;
       case RecordKind::graph_end:
         capturing_.clear();
@@ -115,6 +121,24 @@ class Planner {
       case RecordKind::free:
         break;  // bookkeeping only: no simulated time
     }
+  }
+
+  // A host-side update of captured nodes: costs host time per updated node and
+  // re-plans their work (e.g. longer KV lengths cost more on the next replay).
+  void update(size_t index, const OpCall& call) {
+    auto calls = captured_calls_.find(call.name);
+    if (calls == captured_calls_.end())
+      throw FailureError({"graph", "graph", "name", call.name, "runtime.graph",
+                          "update of unknown graph '" + call.name + "'", "capture it first", call.origin.to_string()});
+    const std::vector<size_t> changed = apply_graph_update(calls->second, call);
+    for (size_t i : changed) {
+      const PlannedLaunch replanned = op_launch(graphs_[call.name][i].record, calls->second[i]);
+      graphs_[call.name][i].work = replanned.work;
+    }
+    PlannedLaunch p = base(LaunchKind::host_call, index, call);
+    p.op_class = "graph_update";
+    p.host_ns = spec_.graph_node_us * 1e3 * static_cast<double>(changed.size());
+    out_.push_back(std::move(p));
   }
 
   // A replay runs the captured nodes on the replaying stream, in capture order.
@@ -143,6 +167,7 @@ class Planner {
   const HardwareSpec& spec_;
   std::string capturing_;
   std::map<std::string, std::vector<PlannedLaunch>> graphs_;
+  std::map<std::string, std::vector<OpCall>> captured_calls_;
   std::vector<PlannedLaunch> out_;
 };
 

@@ -21,6 +21,7 @@ enum class LaunchKind {
   graph_node,    // one node of a replayed graph: no host cost, a per-node device cost
   copy,          // blocking host<->device copy on a stream (write / read)
   synchronize,   // host waits for every stream
+  host_call,     // host-only work that launches nothing (graph task update)
 };
 
 struct PlannedLaunch {

@@ -59,6 +59,7 @@ void HostRuntime::host() {
         break;
       case LaunchKind::capture:
       case LaunchKind::graph_launch:
+      case LaunchKind::host_call:
         host_ns_ += p.host_ns;
         t.start_ns = t.end_ns = host_ns_;
         break;
