@@ -35,10 +35,12 @@ class DeviceConfig {
   // Keys no accessor has read yet: after every reader ran, a non-empty list is a
   // preset key no code uses (the SST rule of STYLE.md).
   std::vector<std::string> unread_keys() const;
+  // "FILE:LINE" of a key in the preset (the file alone for declared keys), for
+  // error messages about its value.
+  std::string where(const std::string& key) const;
 
  private:
   const ConfigValue& lookup(const std::string& key, const char* expected) const;
-  std::string where(const std::string& key) const;
 
   std::string name_;
   std::string source_file_;
