@@ -228,6 +228,33 @@ TEST(FiaKernel, PagedGqaDecodeReadsBlocksThroughTheTable) {
   expect_close(buf.store.load(out), pack(Seq{want}, heads * dim, 1), DType::bf16);
 }
 
+TEST(FiaKernel, PagedTndVerifyAttendsCausallyToTheCachedPrefix) {
+  // Speculative verify: a few query tokens per sequence appended after a cached prefix.
+  const std::vector<int64_t> q_lens{3, 2}, kv_lens{9, 6};
+  const int64_t heads = 4, kv_heads = 2, dim = 16, block = 4, blocks = 8, max_blocks = 3;
+  const auto q = random_seq(q_lens, heads, dim, 22, DType::bf16), k = random_seq(kv_lens, kv_heads, dim, 23, DType::bf16),
+             v = random_seq(kv_lens, kv_heads, dim, 24, DType::bf16);
+  const Paged kp = page(k, kv_heads * dim, block, blocks, max_blocks), vp = page(v, kv_heads * dim, block, blocks, max_blocks);
+  Buffers buf;
+  auto qt = buf.put({5, heads, dim}, DType::bf16, pack(q, heads * dim, 0));
+  auto kt = buf.put({blocks, block, kv_heads * dim}, DType::bf16, kp.cache);
+  auto vt = buf.put({blocks, block, kv_heads * dim}, DType::bf16, vp.cache);
+  auto table = buf.put({2, max_blocks}, DType::i32, kp.table);
+  auto out = buf.make({5, heads, dim}, DType::bf16);
+  Attrs a = attrs(heads, kv_heads, "TND", 3, 0.25);
+  a.set("block_size", block);
+  a.set("actual_seq_lengths", std::vector<int64_t>{3, 5});
+  a.set("actual_seq_lengths_kv", kv_lens);
+  run(op_call("FusedInferAttentionScore",
+              {{"query", qt}, {"key", kt}, {"value", vt}, {"atten_mask", buf.make({2048, 2048}, DType::i8)},
+               {"block_table", table}},
+              {{"attention_out", out}}, a),
+      buf.store, /*check=*/false);  // block_size 4 is below the device's paged minimum; semantics only
+  const auto want = reference(q, k, v, nullptr, nullptr, q_lens, kv_lens, heads, kv_heads, dim, dim, 0, 0.25,
+                              [&](int64_t b, int64_t i, int64_t j) { return j > kv_lens[b] - q_lens[b] + i; });
+  expect_close(buf.store.load(out), pack(Seq{want}, heads * dim, 0), DType::bf16);
+}
+
 TEST(FiaKernel, MlaDecodeAddsRopeScoresAndReadsTheLatentAsValue) {
   const std::vector<int64_t> kv_lens{19, 7}, q_lens{1, 1};
   const int64_t heads = 4, dim = 512, rope = 64, block = 16, blocks = 4, max_blocks = 2;
