@@ -4,9 +4,12 @@
 
 namespace npusim::reports {
 
-// A run with nothing to check has nothing unmet; the regression suite adds an
-// expectation to every variant it runs, so this is vacuous only in tools.
-bool RunResult::expectations_met() const { return checks_passed() == checks(); }
+// A run with nothing to check (a sweep point, a tool run) has nothing unmet,
+// unless the simulator itself crashed or hung: that is never a silent pass.
+bool RunResult::expectations_met() const {
+  if (checks() == 0) return outcome != "crashed" && outcome != "timeout";
+  return checks_passed() == checks();
+}
 
 int RunResult::checks() const { return static_cast<int>(expectations.size() + baselines.size()); }
 

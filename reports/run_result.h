@@ -59,7 +59,7 @@ struct RunResult {
   std::map<std::string, std::string> host_info;  // wall time, host name: ignored by comparisons
 
   // Checks are the expectations plus the baseline comparisons.
-  bool expectations_met() const;  // every check passed
+  bool expectations_met() const;  // every check passed; unchecked: not crashed/timeout
   int checks() const;
   int checks_passed() const;
 };
