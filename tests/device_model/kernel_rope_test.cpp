@@ -63,7 +63,9 @@ void run_rope(bool neox, int64_t head_dim, int64_t rotary) {
   expect_close(b.store.load(qo), ref_rotate(qv, tokens, head_dim, rotary, neox), bf16);
   expect_close(b.store.load(ko), ref_rotate(kv, tokens, head_dim, rotary, neox), bf16);
   // Dims past rotary_dim pass through unchanged.
-  if (rotary < head_dim) EXPECT_EQ(b.store.load(qo)[head_dim - 1], qv[head_dim - 1]);
+  if (rotary < head_dim) {
+    EXPECT_EQ(b.store.load(qo)[head_dim - 1], qv[head_dim - 1]);
+  }
 }
 
 TEST(RopeKernel, NeoxStyleMatchesReference) { run_rope(true, 64, 64); }

@@ -255,6 +255,9 @@ std::vector<Violation> violations() {
   };
 }
 
+// ctest lists parameterised tests with their printed parameter.
+void PrintTo(const Violation& v, std::ostream* os) { *os << v.name << " -> " << v.rule; }
+
 class FiaRule : public ::testing::TestWithParam<Violation> {};
 
 TEST_P(FiaRule, ViolationFailsWithItsRule) { EXPECT_EQ(violated_rule(GetParam().make()), GetParam().rule); }
