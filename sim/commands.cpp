@@ -10,6 +10,8 @@ const std::vector<Command>& commands() {
       {"stream", "write the op stream the engine issues for a model and workload", command_stream},
       {"run", "run one scenario (all its variants) and write reports", command_run},
       {"regress", "run a regression suite, check expectations and baselines", command_regress},
+      {"import", "map a stream recorded from PyTorch (tools/torch_capture.py) onto device ops", command_import},
+      {"check", "will a model hit an operator constraint on a device? tp x phase matrix", command_check},
   };
   return table;
 }

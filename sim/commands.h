@@ -21,6 +21,8 @@ int command_exec(const Args& args);
 int command_stream(const Args& args);
 int command_run(const Args& args);
 int command_regress(const Args& args);
+int command_import(const Args& args);
+int command_check(const Args& args);
 
 const std::vector<Command>& commands();
 
