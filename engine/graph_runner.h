@@ -2,8 +2,8 @@
 // static input buffers; a step's batch is padded to the next capture size
 // (padded rows use the KV cache's padding block), its inputs are copied into
 // the static buffers, the captured FIA's actual_seq_lengths_kv is updated (in
-// the real runner a host-side graph-task update; here attrs of the
-// graph_replay record), the graph replays and the outputs are sliced back to
+// the real runner a host-side graph-task update; here a graph_update
+// record), the graph replays and the outputs are sliced back to
 // the real rows. Whatever is not copied in is read stale by the replay.
 #pragma once
 #include <map>

@@ -27,10 +27,15 @@ TEST(GraphRunner, CapturesOnceAndReplaysEachStep) {
   ASSERT_EQ(begins.size(), 1u);
   EXPECT_EQ(begins[0]->name, GraphRunner::graph_name(4));
   const auto replays = of_kind(rec.records, RecordKind::graph_replay);
+  const auto updates = of_kind(rec.records, RecordKind::graph_update);
   ASSERT_EQ(replays.size(), 3u);
-  // prompt 8: the three steps attend over 9, 10, 11 tokens.
-  for (size_t i = 0; i < replays.size(); ++i)
-    EXPECT_EQ(replays[i]->attrs.get_ints("actual_seq_lengths_kv"), std::vector<int64_t>(4, 9 + static_cast<int64_t>(i)));
+  ASSERT_EQ(updates.size(), 3u);
+  // prompt 8: the three steps attend over 9, 10, 11 tokens (graph-task update of the captured FIA).
+  for (size_t i = 0; i < updates.size(); ++i) {
+    EXPECT_EQ(updates[i]->name, replays[i]->name);
+    EXPECT_EQ(updates[i]->attrs.get_string("op"), "FusedInferAttentionScore");
+    EXPECT_EQ(updates[i]->attrs.get_ints("actual_seq_lengths_kv"), std::vector<int64_t>(4, 9 + static_cast<int64_t>(i)));
+  }
   // Between capture and each replay: input_ids, positions, slot_mapping, block_table copied in.
   size_t copies = 0;
   for (const auto& r : rec.records)
@@ -46,10 +51,12 @@ TEST(GraphRunner, BatchPaddedToTheCaptureSizeAndOutputsSlicedBack) {
   w.use_graph = true;
   const auto rec = record(shipped("glm-4.7-flash"), w);
   const auto replays = of_kind(rec.records, RecordKind::graph_replay);
+  const auto updates = of_kind(rec.records, RecordKind::graph_update);
   ASSERT_EQ(replays.size(), 1u);
+  ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(replays[0]->name, GraphRunner::graph_name(4));
   // The padded row attends over one token of the padding block.
-  EXPECT_EQ(replays[0]->attrs.get_ints("actual_seq_lengths_kv"), (std::vector<int64_t>{9, 9, 9, 1}));
+  EXPECT_EQ(updates[0]->attrs.get_ints("actual_seq_lengths_kv"), (std::vector<int64_t>{9, 9, 9, 1}));
   EXPECT_EQ(*testing::find_ops(rec.records, "FusedInferAttentionScore", "decode")[0]->attrs.get_int("num_heads"), 32);
   const auto reads = of_kind(rec.records, RecordKind::read);
   EXPECT_EQ(reads.back()->inputs[0].tensor->shape, (Shape{3}));

@@ -105,10 +105,8 @@ TEST(ReferenceAccuracy, Qwen3W8a8Decode) {
   EXPECT_GT(c.cosine, kMinCosine);
 }
 
-// Graph replay must compute what eager decode computes. This needs the device
-// to apply the graph_replay record's actual_seq_lengths_kv to the captured FIA
-// nodes (the runner's host-side graph-task update); without it the replay
-// attends over the capture-time KV lengths.
+// Graph replay must compute what eager decode computes: inputs copied into the
+// static buffers and the captured FIA's KV lengths updated (graph_update) each step.
 TEST(ReferenceAccuracy, GraphDecodeMatchesTheReference) {
   for (const char* model : {"qwen3-8b", "glm-4.7-flash"}) {
     const Comparison c = compare(model, "decode", true, "bfloat16");
