@@ -62,7 +62,7 @@ int run_suite(const Suite& suite, const RegressOptions& options) {
     }
 
   const fs::path report_dir = options.report_dir;
-  sim::RunOptions run_options{report_dir / "traces", options.fidelity_override};
+  sim::RunOptions run_options{report_dir, options.fidelity_override};
   std::vector<sim::ChildWork> work;
   for (const auto& item : items)
     work.push_back([item, run_options] {

@@ -21,7 +21,8 @@ const std::vector<std::string> kDefaultBaselineMetrics = {
 }
 }  // namespace
 
-Suite load_suite(const std::string& path) {
+namespace {
+Suite read_suite(const std::string& path) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -68,6 +69,17 @@ Suite load_suite(const std::string& path) {
   }
   if (s.tolerance_rel < 0 || s.time_limit_s <= 0) fail(path, root, "tolerance_rel must be >= 0 and time_limit_s > 0");
   return s;
+}
+}  // namespace
+
+Suite load_suite(const std::string& path) {
+  try {
+    return read_suite(path);
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong YAML shape (a list or map where a scalar belongs).
+    throw FailureError({"input", "suite", "", "", "", "wrong type of value (" + e.msg + ")", "see regressions/README.md",
+                        path + ":" + std::to_string(e.mark.line + 1)});
+  }
 }
 
 Suite single_scenario_suite(const std::string& scenario_file) {

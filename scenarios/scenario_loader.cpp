@@ -201,7 +201,8 @@ const Variant* Scenario::find_variant(const std::string& name) const {
   return nullptr;
 }
 
-Scenario load_scenario(const std::string& path) {
+namespace {
+Scenario read_scenario(const std::string& path) {
   Reader reader(path);
   YAML::Node root;
   try {
@@ -263,6 +264,18 @@ Scenario load_scenario(const std::string& path) {
     }
   }
   return s;
+}
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+  try {
+    return read_scenario(path);
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong YAML shape (a list or map where a scalar belongs).
+    throw FailureError({"input", "scenario", "", "", "", "wrong type of value (" + e.msg + ")",
+                        "a scalar, list or mapping as scenarios/README.md describes",
+                        SourceMark{path, e.mark.line >= 0 ? e.mark.line + 1 : 0}.to_string()});
+  }
 }
 
 }  // namespace npusim::scenarios

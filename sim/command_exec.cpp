@@ -33,6 +33,12 @@ void print_timing(const device::TimingResult& timing, size_t max_lines) {
   std::cout << fmt::format("\ntotal simulated time: {:.3f} us ({} device ops, host launch {:.3f} us)\n",
                            timing.total_ns / 1e3, timing.ops.size(), timing.host_launch_ns / 1e3);
 }
+
+// Refusals that say the stream itself is wrong (undefined buffers, unknown ops
+// or graphs) rather than that the device cannot run a well-formed stream.
+bool malformed_stream(const Failure& f) {
+  return f.kind == "input" || f.kind == "runtime" || f.kind == "unsupported_op" || f.kind == "graph";
+}
 }  // namespace
 
 int command_exec(const Args& args) {
@@ -64,8 +70,10 @@ int command_exec(const Args& args) {
     print_timing(result.timing, max_lines);
     std::cout << fmt::format("device memory peak: {:.3f} MiB\n", result.memory_peak_bytes / 1048576.0);
     if (result.failure) {
-      std::cout << fmt::format("\nrecord {} refused: {}\n", result.failed_record, result.failure->to_string());
-      return kExitSimulatedFailure;
+      const Failure& f = *result.failure;
+      std::cerr << fmt::format("{}:{}: record {} refused: {}\n", path, stream.record_lines.at(result.failed_record),
+                               result.failed_record, f.to_string());
+      return malformed_stream(f) ? kExitBadInput : kExitSimulatedFailure;
     }
     return kExitOk;
   });

@@ -12,6 +12,8 @@ const std::vector<Command>& commands() {
       {"regress", "run a regression suite, check expectations and baselines", command_regress},
       {"import", "map a stream recorded from PyTorch (tools/torch_capture.py) onto device ops", command_import},
       {"check", "will a model hit an operator constraint on a device? tp x phase matrix", command_check},
+      {"sweep", "run a what-if study (axes over preset keys, patches, workload) and plot it", command_sweep},
+      {"merge", "combine the reports of a study's shards into one", command_merge},
   };
   return table;
 }

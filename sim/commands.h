@@ -23,6 +23,8 @@ int command_run(const Args& args);
 int command_regress(const Args& args);
 int command_import(const Args& args);
 int command_check(const Args& args);
+int command_sweep(const Args& args);
+int command_merge(const Args& args);
 
 const std::vector<Command>& commands();
 

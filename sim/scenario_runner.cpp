@@ -156,9 +156,9 @@ std::vector<RunResult> run_variant(const scenarios::Scenario& scenario, const sc
                            fill_timing_metrics(dev.records(), timing, device::HardwareSpec::from_config(config),
                                                decode_tokens, static_cast<int>(timed.batch), r.run);
                          });
-    if (!options.trace_dir.empty() && !m.run.timeline.empty()) {
-      reports::write_file_atomically(options.trace_dir / reports::trace_file_name(m.run), reports::render_trace(m.run));
-      m.run.timeline.clear();
+    if (!options.report_dir.empty() && !m.run.timeline.empty()) {
+      m.run.trace_file = reports::write_trace(m.run, options.report_dir);
+      m.run.timeline.clear();  // the trace file holds it; results travel to the parent without it
     }
     runs.push_back(std::move(m.run));
   }

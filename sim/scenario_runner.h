@@ -15,7 +15,7 @@
 namespace npusim::sim {
 
 struct RunOptions {
-  std::filesystem::path trace_dir;  // where timing runs write their Perfetto traces ("" = none)
+  std::filesystem::path report_dir;  // timing runs write their Perfetto traces under it ("" = none)
   std::string fidelity_override;    // "" = the scenario's fidelity
 };
 
