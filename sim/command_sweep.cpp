@@ -34,7 +34,7 @@ int command_sweep(const Args& args) {
     if (!shard.empty()) so.points = shard_points(study.header.point_count(), shard);
     const size_t n = shard.empty() ? study.header.point_count() : so.points.size();
     std::cout << study.header.id << ": " << n << " of " << study.header.point_count() << " points"
-              << (shard.empty() ? "" : " (shard " + shard + ")") << ", " << so.jobs << " at a time\n";
+              << (shard.empty() ? "" : " (shard " + shard + ")") << ", " << so.jobs << " at a time" << std::endl;
     const SweepResult result = run_sweep(study, so);
     const SweepFiles files = write_sweep_reports(result, report_dir);
     const auto lost = std::count_if(result.points.begin(), result.points.end(), [](const SweepPoint& p) {
