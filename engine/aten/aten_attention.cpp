@@ -1,0 +1,119 @@
+// scaled_dot_product_attention -> FusedInferAttentionScore, issued the way
+// SGLang's ascend backend issues it.
+//
+// Which FIA mode: SDPA's tensors are [B, N, S, D]. With several KV heads, or
+// key and value of one head dim, it is MHA/GQA and maps to FIA's plain mode
+// (num_heads N, num_key_value_heads Nkv): no FIA rule restricts N there beyond
+// N <= 256, so 20 heads pass, as they do on the device. With ONE KV head whose
+// key is wider than its value it is the absorbed MLA form (DeepSeek/GLM-4.7-
+// Flash: key = [latent | rope], value = latent): the ascend backend passes the
+// latent and rope parts separately (query/query_rope, key/key_rope) and FIA runs
+// in MLA mode, where the power-of-two head rule applies. The split is made here
+// with Slice ops, the cost of a model that concatenated the parts itself.
+#include <cmath>
+#include <limits>
+
+#include "engine/aten/aten_mapper.h"
+
+namespace npusim::engine::aten {
+namespace {
+
+constexpr int64_t kNoTokenLimit = std::numeric_limits<int32_t>::max();  // torch_npu default
+constexpr int64_t kCompressedMaskSize = 2048;  // FIA sparse_mode 2-4 take this mask
+constexpr int64_t kSparseNone = 0;
+constexpr int64_t kSparseRightDownCausal = 3;
+const std::vector<int64_t> kBnsd = {0, 1, 2, 3};
+const std::vector<int64_t> kBsnd = {0, 2, 1, 3};
+
+Shape permuted(const Shape& shape, const std::vector<int64_t>& perm) {
+  Shape out;
+  for (int64_t d : perm) out.push_back(shape[static_cast<size_t>(d)]);
+  return out;
+}
+
+// The slot in `layout` order: the captured storage when it already is, else a
+// Transpose into a temporary.
+TensorRef in_layout(AtenMapper& m, size_t i, const std::string& slot, const std::vector<int64_t>& perm) {
+  const TensorRef& t = m.tensor(i, slot);
+  if (m.laid_out_as(i, slot, perm)) {
+    TensorRef view = t;
+    view.shape = permuted(t.shape, perm);
+    return view;
+  }
+  TensorRef src = m.contiguous_input(i, slot);
+  TensorRef dst = m.temp(permuted(t.shape, perm), t.dtype, "attention." + slot);
+  m.emit("Transpose", {{"x", src}}, {{"y", dst}}, {{"perm", perm}});
+  return dst;
+}
+
+TensorRef last_dim_slice(AtenMapper& m, const TensorRef& x, int64_t start, int64_t length, const std::string& name) {
+  Shape shape = x.shape;
+  shape.back() = length;
+  TensorRef y = m.temp(shape, x.dtype, name);
+  m.emit("Slice", {{"x", x}}, {{"y", y}}, {{"dim", x.rank() - 1}, {"start", start}, {"length", length}});
+  return y;
+}
+
+size_t map_sdpa(AtenMapper& m, size_t i) {
+  const OpCall& call = m.record(i);
+  const TensorRef& q = m.tensor(i, "query");
+  const TensorRef& k = m.tensor(i, "key");
+  const TensorRef& v = m.tensor(i, "value");
+  if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) return 0;  // FIA's BNSD/BSND need [B, N, S, D]
+  if (call.attrs.double_or("dropout_p", 0.0) != 0.0) return 0;  // inference op: no dropout
+  const bool bsnd = m.laid_out_as(i, "query", kBsnd) && !m.laid_out_as(i, "query", kBnsd);
+  const auto& perm = bsnd ? kBsnd : kBnsd;
+  const int64_t heads = q.shape[1], kv_heads = k.shape[1], s = q.shape[2];
+  const int64_t key_dim = k.shape[3], value_dim = v.shape[3];
+
+  std::vector<NamedTensor> inputs;
+  TensorRef query = in_layout(m, i, "query", perm), key = in_layout(m, i, "key", perm);
+  TensorRef value = in_layout(m, i, "value", perm);
+  if (kv_heads == 1 && key_dim > value_dim) {
+    const int64_t rope = key_dim - value_dim;
+    inputs = {{"query", last_dim_slice(m, query, 0, value_dim, "attention.query_nope")},
+              {"key", last_dim_slice(m, key, 0, value_dim, "attention.key_latent")},
+              {"value", value},
+              {"query_rope", last_dim_slice(m, query, value_dim, rope, "attention.query_rope")},
+              {"key_rope", last_dim_slice(m, key, value_dim, rope, "attention.key_rope")}};
+  } else {
+    inputs = {{"query", query}, {"key", key}, {"value", value}};
+  }
+
+  int64_t sparse_mode = kSparseNone;
+  if (call.input("attn_mask")) {
+    inputs.push_back({"atten_mask", m.contiguous_input(i, "attn_mask")});
+  } else if (call.attrs.bool_or("is_causal", false) && s > 1) {
+    sparse_mode = kSparseRightDownCausal;
+    inputs.push_back({"atten_mask", m.constant("attention.causal_mask_2048",
+                                               {kCompressedMaskSize, kCompressedMaskSize}, DType::i8)});
+  }
+  Attrs attrs = {{"num_heads", heads},
+                 {"num_key_value_heads", kv_heads},
+                 {"input_layout", std::string(bsnd ? "BSND" : "BNSD")},
+                 {"sparse_mode", sparse_mode},
+                 {"scale", 1.0 / std::sqrt(static_cast<double>(key_dim))},  // SDPA's default scale
+                 {"block_size", int64_t{0}},
+                 {"pre_tokens", kNoTokenLimit},
+                 {"next_tokens", kNoTokenLimit}};
+
+  const TensorRef& out = m.tensor(i, "out0", true);
+  if (!bsnd) {
+    m.emit("FusedInferAttentionScore", std::move(inputs), {{"attention_out", out}}, std::move(attrs));
+    return 1;
+  }
+  // SDPA returns [B, N, S, Dv]; FIA in BSND writes [B, S, N, Dv].
+  TensorRef fia_out = m.temp(permuted(out.shape, kBsnd), out.dtype, "attention.out_bsnd");
+  m.emit("FusedInferAttentionScore", std::move(inputs), {{"attention_out", fia_out}}, std::move(attrs));
+  m.emit("Transpose", {{"x", fia_out}}, {{"y", out}}, {{"perm", kBsnd}});
+  return 1;
+}
+
+}  // namespace
+
+void add_attention_rules(RuleTable& table) {
+  table["aten.scaled_dot_product_attention"] = map_sdpa;
+  table["aten._scaled_dot_product_attention"] = map_sdpa;
+}
+
+}  // namespace npusim::engine::aten

@@ -1,0 +1,208 @@
+#include "engine/aten/aten_mapper.h"
+
+#include <algorithm>
+#include <set>
+
+#include "op_stream/failure.h"
+
+namespace npusim::engine::aten {
+
+const RuleTable& rule_table() {
+  static const RuleTable table = [] {
+    RuleTable t;
+    add_matmul_rules(t);
+    add_attention_rules(t);
+    add_norm_rules(t);
+    add_elementwise_rules(t);
+    add_data_movement_rules(t);
+    return t;
+  }();
+  return table;
+}
+
+std::string packet_name(const std::string& op) {
+  const auto first = op.find('.');
+  const auto second = first == std::string::npos ? first : op.find('.', first + 1);
+  return second == std::string::npos ? op : op.substr(0, second);
+}
+
+bool is_view_op(const std::string& packet) {
+  static const std::set<std::string> views = {
+      "aten.view",   "aten._unsafe_view", "aten._reshape_alias", "aten.reshape",  "aten.t",
+      "aten.transpose", "aten.permute", "aten.unsqueeze",       "aten.squeeze",  "aten.expand",
+      "aten.slice",  "aten.select",       "aten.split",          "aten.split_with_sizes",
+      "aten.chunk",  "aten.unbind",       "aten.narrow",         "aten.as_strided", "aten.alias",
+      "aten.detach", "aten.lift_fresh",   "aten.view_as",        "aten.expand_as"};
+  return views.count(packet) != 0;
+}
+
+Failure malformed(const OpCall& call, const std::string& what) {
+  Failure f;
+  f.kind = "input";
+  f.op = call.op;
+  f.message = call.op + ": " + what;
+  f.hint = "record the stream with tools/torch_capture.py";
+  f.where = call.origin.to_string();
+  return f;
+}
+
+AtenMapper::AtenMapper(const OpStream& captured) : captured_(captured) {
+  for (const auto& record : captured.records) {
+    next_buffer_ = std::max(next_buffer_, record.buffer + 1);
+    for (const auto* slots : {&record.inputs, &record.outputs})
+      for (const auto& slot : *slots)
+        if (slot.tensor) next_buffer_ = std::max(next_buffer_, slot.tensor->buffer + 1);
+  }
+}
+
+std::optional<size_t> AtenMapper::next_compute(size_t index) const {
+  for (size_t i = index + 1; i < size(); ++i) {
+    const OpCall& call = record(i);
+    if (call.kind != RecordKind::op) return std::nullopt;
+    if (!is_view_op(packet_name(call.op))) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> AtenMapper::producer(size_t index, BufferId buffer) const {
+  for (size_t i = index; i-- > 0;) {
+    const OpCall& call = record(i);
+    if (call.kind != RecordKind::op || is_view_op(packet_name(call.op))) continue;
+    for (const auto& out : call.outputs)
+      if (out.tensor && out.tensor->buffer == buffer) return i;
+  }
+  return std::nullopt;
+}
+
+const TensorRef& AtenMapper::tensor(size_t index, const std::string& slot, bool output) const {
+  const OpCall& call = record(index);
+  const TensorRef* t = output ? call.output(slot) : call.input(slot);
+  if (!t) throw FailureError(malformed(call, "tensor slot '" + slot + "' is missing"));
+  return *t;
+}
+
+std::optional<std::vector<int64_t>> AtenMapper::strides(size_t index, const std::string& slot) const {
+  return record(index).attrs.get_ints(slot + ".strides");
+}
+
+bool AtenMapper::laid_out_as(size_t index, const std::string& slot, const std::vector<int64_t>& perm) const {
+  const TensorRef& t = tensor(index, slot);
+  const auto given = strides(index, slot);
+  if (!given) return std::is_sorted(perm.begin(), perm.end());
+  if (given->size() != t.shape.size() || perm.size() != t.shape.size()) return false;
+  int64_t step = 1;
+  for (size_t i = perm.size(); i-- > 0;) {
+    const size_t dim = static_cast<size_t>(perm[i]);
+    // A dimension of size 1 has no meaningful stride.
+    if (t.shape[dim] != 1 && (*given)[dim] != step) return false;
+    step *= t.shape[dim];
+  }
+  return true;
+}
+
+TensorRef AtenMapper::contiguous_input(size_t index, const std::string& slot) {
+  const TensorRef& t = tensor(index, slot);
+  if (contiguous(index, slot)) return t;
+  // The strided view as the device's contiguous form: same buffer and offset,
+  // kept inside the buffer so the copy reads the bytes the view spans.
+  TensorRef src = t;
+  const auto bytes = buffer_bytes_.find(t.buffer);
+  if (bytes != buffer_bytes_.end())
+    src.offset_bytes = std::max<int64_t>(0, std::min(t.offset_bytes, bytes->second - t.bytes()));
+  TensorRef dst = temp(t.shape, t.dtype, "contiguous." + slot);
+  result_.stream.records.push_back([&] {
+    OpCall copy;
+    copy.op = "Copy";
+    copy.inputs = {{"src", src}};
+    copy.outputs = {{"dst", dst}};
+    copy.origin = origin_;
+    return copy;
+  }());
+  return dst;
+}
+
+void AtenMapper::emit(const std::string& op, std::vector<NamedTensor> inputs, std::vector<NamedTensor> outputs,
+                      Attrs attrs) {
+  OpCall call;
+  call.op = op;
+  call.inputs = std::move(inputs);
+  call.outputs = std::move(outputs);
+  call.attrs = std::move(attrs);
+  call.origin = origin_;
+  result_.stream.records.push_back(std::move(call));
+}
+
+TensorRef AtenMapper::temp(const Shape& shape, DType dtype, const std::string& name) {
+  TensorRef t;
+  t.buffer = next_buffer_++;
+  t.shape = shape;
+  t.dtype = dtype;
+  OpCall alloc;
+  alloc.kind = RecordKind::alloc;
+  alloc.buffer = t.buffer;
+  alloc.bytes = t.bytes();
+  alloc.name = name;
+  alloc.origin = origin_;
+  result_.stream.records.push_back(std::move(alloc));
+  temps_.push_back(t.buffer);
+  return t;
+}
+
+TensorRef AtenMapper::constant(const std::string& name, const Shape& shape, DType dtype) {
+  auto found = constants_.find(name);
+  if (found != constants_.end()) return found->second;
+  TensorRef t = temp(shape, dtype, name);
+  temps_.pop_back();  // lives for the whole stream
+  return constants_.emplace(name, t).first->second;
+}
+
+void AtenMapper::release_temps() {
+  for (BufferId buffer : temps_) {
+    OpCall free_call;
+    free_call.kind = RecordKind::free;
+    free_call.buffer = buffer;
+    free_call.origin = origin_;
+    result_.stream.records.push_back(std::move(free_call));
+  }
+  temps_.clear();
+}
+
+void AtenMapper::begin(size_t index) {
+  origin_ = record(index).origin;
+}
+
+AtenImport AtenMapper::run() {
+  result_.stream.source = "npusim import of " + captured_.source;
+  result_.stream.meta = captured_.meta;
+  for (size_t i = 0; i < size();) {
+    const OpCall& call = record(i);
+    begin(i);
+    if (call.kind == RecordKind::alloc) buffer_bytes_[call.buffer] = call.bytes;
+    if (call.kind != RecordKind::op || call.op.rfind("aten.", 0) != 0) {
+      result_.stream.records.push_back(call);  // runtime records and device ops pass through
+      ++i;
+      continue;
+    }
+    const std::string packet = packet_name(call.op);
+    if (is_view_op(packet)) {
+      ++result_.views[call.op];
+      ++i;
+      continue;
+    }
+    const auto rule = rule_table().find(packet);
+    const size_t consumed = rule == rule_table().end() ? 0 : rule->second(*this, i);
+    release_temps();
+    if (consumed == 0) {
+      ++result_.unmapped[call.op];
+      ++i;
+      continue;
+    }
+    for (size_t j = i; j < i + consumed; ++j)
+      if (record(j).kind == RecordKind::op && !is_view_op(packet_name(record(j).op))) ++result_.mapped[record(j).op];
+    i += consumed;
+  }
+  result_.stream.record_lines.assign(result_.stream.records.size(), 0);
+  return std::move(result_);
+}
+
+}  // namespace npusim::engine::aten
