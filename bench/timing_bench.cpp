@@ -1,152 +1,157 @@
-// Simulation speed of simulate_timing on a synthetic decode-like op stream:
-// device ops simulated per second of wall time, per fidelity.
+// Simulation speed of simulate_timing on the op streams the engine issues for
+// full-size models (timing mode: shapes only), per fidelity: device ops
+// simulated per second of wall time, peak memory, and how wall time scales
+// when the work doubles. Figures and how they moved: docs/PERFORMANCE.md.
 //
-// SystemC elaborates once per process, so each SystemC iteration runs in a
-// forked child that times only its own simulate_timing call and sends the
-// wall time back through a pipe; the parent reports that (manual time), so
-// fork and process start-up are not counted. The analytic fidelity runs
-// in-process. Both include building the launch plan (op cost models).
+// SystemC elaborates once per process, so every run happens in a forked child
+// that records the stream with the engine (not timed), times only its own
+// simulate_timing call and sends the figures back through a pipe (manual
+// time: fork and stream generation are not counted). The child's peak RSS
+// covers the whole run: engine, device records, plan and simulation.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "device_model/config/device_config.h"
+#include "device_model/runtime/device.h"
 #include "device_model/timing/timing_model.h"
+#include "engine/engine.h"
 
 namespace npusim::device {
 namespace {
 
-// Layers of a GQA decoder at decode batch 8 (Qwen3-8B-like shapes): 11 ops a
-// layer, eager, ending with a synchronize, on one stream.
-class SyntheticStream {
- public:
-  explicit SyntheticStream(int layers) {
-    const int64_t tokens = 8, hidden = 4096, qkv = 6144, inter = 12288;
-    for (int layer = 0; layer < layers; ++layer) {
-      norm(tokens, hidden);
-      matmul(tokens, qkv, hidden);
-      vector_op("scale", {tokens, qkv});
-      vector_op("scale", {tokens, hidden});
-      matmul(tokens, hidden, hidden);
-      vector_op("add", {tokens, hidden});
-      norm(tokens, hidden);
-      matmul(tokens, 2 * inter, hidden);
-      silu_mul(tokens, inter);
-      matmul(tokens, hidden, inter);
-      vector_op("add", {tokens, hidden});
-    }
-    OpCall sync;
-    sync.kind = RecordKind::synchronize;
-    records.push_back(sync);
-  }
-  std::vector<OpCall> records;
-  int64_t device_ops = 0;
-
- private:
-  TensorRef tensor(Shape shape) {
-    TensorRef t;
-    t.buffer = next_++;
-    t.shape = std::move(shape);
-    t.dtype = DType::bf16;
-    OpCall a;
-    a.kind = RecordKind::alloc;
-    a.buffer = t.buffer;
-    a.bytes = t.bytes();
-    a.name = "b" + std::to_string(t.buffer);
-    records.push_back(a);
-    return t;
-  }
-  void op(const std::string& name, std::vector<NamedTensor> in, std::vector<NamedTensor> out, Attrs attrs = {}) {
-    OpCall c;
-    c.op = name;
-    c.inputs = std::move(in);
-    c.outputs = std::move(out);
-    c.attrs = std::move(attrs);
-    records.push_back(std::move(c));
-    ++device_ops;
-  }
-  void matmul(int64_t m, int64_t n, int64_t k) {
-    op("MatMul", {{"x", tensor({m, k})}, {"weight", tensor({n, k})}}, {{"y", tensor({m, n})}});
-  }
-  void vector_op(const std::string& fn, Shape shape) {
-    Attrs attrs{{"fn", fn}, {"alpha", 0.5}};
-    std::vector<NamedTensor> in{{"x", tensor(shape)}};
-    if (fn == "add") in.push_back({"other", tensor(shape)});
-    op("Elementwise", std::move(in), {{"y", tensor(shape)}}, attrs);
-  }
-  void silu_mul(int64_t rows, int64_t width) {
-    op("Elementwise", {{"x", tensor({rows, 2 * width})}}, {{"y", tensor({rows, width})}}, {{"fn", std::string("silu_mul")}});
-  }
-  void norm(int64_t rows, int64_t hidden) {
-    op("Copy", {{"src", tensor({rows, hidden})}}, {{"dst", tensor({rows, hidden})}});
-  }
-  BufferId next_ = 1;
+struct Workload {
+  std::string model;
+  int64_t tp = 1;
+  int64_t batch = 8;
+  int64_t prompt_len = 1024;
+  int64_t decode_steps = 8;
+  int64_t layers = 0;  // 0: the model's own layer count
+  std::string quantization = "none";
 };
 
-constexpr int kLayers = 360;  // ~4000 device ops
+struct RunFigures {
+  double seconds = 0;     // wall time of simulate_timing alone
+  double device_ops = 0;  // kernels and graph nodes the device ran
+  double peak_rss_MB = 0;
+};
 
-double simulate_seconds(const SyntheticStream& stream, const DeviceConfig& config, Fidelity fidelity) {
-  const auto start = std::chrono::steady_clock::now();
-  benchmark::DoNotOptimize(simulate_timing(stream.records, config, fidelity).total_ns);
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+std::vector<OpCall> engine_stream(const Workload& w, const DeviceConfig& config) {
+  engine::ModelConfig model = engine::load_model(w.model);
+  if (w.layers > 0) model.num_hidden_layers = w.layers;
+  engine::Workload work;
+  work.phase = "decode";
+  work.batch = w.batch;
+  work.prompt_len = w.prompt_len;
+  work.decode_steps = w.decode_steps;
+  work.tp = w.tp;
+  work.quantization = w.quantization;
+  Device dev(config, false);
+  engine::run_engine(model, work, engine::PatchSet{}, dev);
+  return dev.records();
 }
 
-// Runs one SystemC simulation in a fresh child process; returns its wall time.
-double simulate_seconds_in_child(const SyntheticStream& stream, const DeviceConfig& config) {
+RunFigures run_once(const Workload& w, Fidelity fidelity) {
+  const DeviceConfig config = DeviceConfig::load("ascend910b");
+  const std::vector<OpCall> records = engine_stream(w, config);
+  const auto start = std::chrono::steady_clock::now();
+  const TimingResult r = simulate_timing(records, config, fidelity);
+  RunFigures f;
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const TimedOp& op : r.ops) f.device_ops += !op.work.op_class.empty();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  f.peak_rss_MB = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+  return f;
+}
+
+// One run in a fresh child process (SystemC elaborates once per process).
+RunFigures run_in_child(const Workload& w, Fidelity fidelity) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   const pid_t child = fork();
   if (child < 0) throw std::runtime_error("fork failed");
   if (child == 0) {
     close(fds[0]);
-    const double seconds = simulate_seconds(stream, config, Fidelity::systemc);
-    const bool sent = write(fds[1], &seconds, sizeof seconds) == static_cast<ssize_t>(sizeof seconds);
+    const RunFigures f = run_once(w, fidelity);
+    const bool sent = write(fds[1], &f, sizeof f) == static_cast<ssize_t>(sizeof f);
     _exit(sent ? 0 : 1);
   }
   close(fds[1]);
-  double seconds = 0;
-  const bool got = read(fds[0], &seconds, sizeof seconds) == static_cast<ssize_t>(sizeof seconds);
+  RunFigures f;
+  const bool got = read(fds[0], &f, sizeof f) == static_cast<ssize_t>(sizeof f);
   close(fds[0]);
   int status = 0;
   waitpid(child, &status, 0);
-  if (!got || !WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("SystemC child failed");
-  return seconds;
+  if (!got || !WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("benchmark child failed");
+  return f;
 }
 
-void report(benchmark::State& state, const SyntheticStream& stream, double seconds, int64_t runs) {
-  state.counters["device_ops"] = static_cast<double>(stream.device_ops);
-  state.counters["device_ops_per_s"] = static_cast<double>(stream.device_ops * runs) / seconds;
-}
-
-void BM_SimulateTiming_Analytic_DeviceOpsPerSecond(benchmark::State& state) {
-  const SyntheticStream stream(kLayers);
-  const DeviceConfig config = DeviceConfig::load("ascend910b");
-  double total = 0;
+void ops_per_second(benchmark::State& state, const Workload& w, Fidelity fidelity) {
+  RunFigures total;
   for (auto _ : state) {
-    const double seconds = simulate_seconds(stream, config, Fidelity::analytic);
-    state.SetIterationTime(seconds);
-    total += seconds;
+    const RunFigures f = run_in_child(w, fidelity);
+    state.SetIterationTime(f.seconds);
+    total.seconds += f.seconds;
+    total.device_ops += f.device_ops;
+    total.peak_rss_MB = std::max(total.peak_rss_MB, f.peak_rss_MB);
   }
-  report(state, stream, total, state.iterations());
+  state.counters["device_ops"] = total.device_ops / static_cast<double>(state.iterations());
+  state.counters["device_ops_per_s"] = total.device_ops / total.seconds;
+  state.counters["peak_rss_MB"] = total.peak_rss_MB;
 }
-BENCHMARK(BM_SimulateTiming_Analytic_DeviceOpsPerSecond)->UseManualTime()->Unit(benchmark::kMillisecond);
 
-void BM_SimulateTiming_Systemc_DeviceOpsPerSecond(benchmark::State& state) {
-  const SyntheticStream stream(kLayers);
-  const DeviceConfig config = DeviceConfig::load("ascend910b");
-  double total = 0;
+// Wall time of the doubled workload over the base one, from the same process
+// run back to back (the target is <= 2.1).
+void doubling_ratio(benchmark::State& state, const Workload& base, const Workload& doubled) {
+  double base_s = 0, doubled_s = 0;
   for (auto _ : state) {
-    const double seconds = simulate_seconds_in_child(stream, config);
-    state.SetIterationTime(seconds);
-    total += seconds;
+    const double b = run_in_child(base, Fidelity::systemc).seconds;
+    const double d = run_in_child(doubled, Fidelity::systemc).seconds;
+    state.SetIterationTime(b + d);
+    base_s += b;
+    doubled_s += d;
   }
-  report(state, stream, total, state.iterations());
+  state.counters["wall_ratio_doubled_over_base"] = doubled_s / base_s;
 }
-BENCHMARK(BM_SimulateTiming_Systemc_DeviceOpsPerSecond)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// Qwen3-8B: batch 8, 1024-token prompts, 8 graph-replayed decode steps.
+const Workload kQwen3{"qwen3-8b"};
+// GLM-4.7 (355B) at tp 8 as rank 0 sees it; bf16 weights do not fit a 64 GiB
+// device even at tp 8 (simulated OOM), so its linear layers are w8a8.
+const Workload kGlm47{"glm-4.7", 8, 8, 1024, 8, 0, "w8a8"};
+
+Workload with_steps(Workload w, int64_t steps) {
+  w.decode_steps = steps;
+  return w;
+}
+Workload with_layers(Workload w, int64_t layers) {
+  w.layers = layers;
+  return w;
+}
+
+void BM_Systemc_Qwen3_8B_Decode(benchmark::State& s) { ops_per_second(s, kQwen3, Fidelity::systemc); }
+void BM_Analytic_Qwen3_8B_Decode(benchmark::State& s) { ops_per_second(s, kQwen3, Fidelity::analytic); }
+void BM_Systemc_Glm47_Tp8_Decode(benchmark::State& s) { ops_per_second(s, kGlm47, Fidelity::systemc); }
+void BM_Analytic_Glm47_Tp8_Decode(benchmark::State& s) { ops_per_second(s, kGlm47, Fidelity::analytic); }
+void BM_Systemc_Qwen3_8B_DoubleDecodeSteps(benchmark::State& s) {
+  doubling_ratio(s, with_steps(kQwen3, 8), with_steps(kQwen3, 16));
+}
+void BM_Systemc_Qwen3_8B_DoubleLayers(benchmark::State& s) {
+  doubling_ratio(s, with_layers(kQwen3, 18), with_layers(kQwen3, 36));
+}
+
+BENCHMARK(BM_Systemc_Qwen3_8B_Decode)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Analytic_Qwen3_8B_Decode)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Systemc_Glm47_Tp8_Decode)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Analytic_Glm47_Tp8_Decode)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Systemc_Qwen3_8B_DoubleDecodeSteps)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_Systemc_Qwen3_8B_DoubleLayers)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 }  // namespace npusim::device

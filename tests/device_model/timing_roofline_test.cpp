@@ -67,16 +67,19 @@ TEST(TimingRoofline, AnalyticOpsRespectFloorOnH100) { expect_roofline("h100_sxm"
 TEST(TimingRoofline, SystemcOpsRespectFloorOnAscend910b) { expect_roofline("ascend910b", Fidelity::systemc, true); }
 
 TEST(TimingRoofline, SmallMGemmIsBandwidthBoundAndLargeMComputeBound) {
-  const DeviceConfig config = DeviceConfig::load("ascend910b");
-  const HardwareSpec spec = HardwareSpec::from_config(config);
-  StreamBuilder s;
-  const size_t small = s.matmul(4, 4096, 4096);
-  s.call(RecordKind::synchronize);
-  const size_t large = s.matmul(4096, 4096, 4096);
-  const TimingResult r = simulate_timing(s.records, config, Fidelity::analytic);
-  const TimedOp &a = timed(r, small), &b = timed(r, large);
-  EXPECT_GT(a.work.bytes / spec.hbm_bandwidth_GBps, 0.5 * (a.end_ns - a.start_ns));
-  EXPECT_GT(b.work.flops / spec.peak_cube_flops(DType::bf16) * 1e9, 0.5 * (b.end_ns - b.start_ns));
+  for (const char* preset : {"ascend910b", "h100_sxm"}) {
+    SCOPED_TRACE(preset);
+    const DeviceConfig config = DeviceConfig::load(preset);
+    const HardwareSpec spec = HardwareSpec::from_config(config);
+    StreamBuilder s;
+    const size_t small = s.matmul(4, 4096, 4096);
+    s.call(RecordKind::synchronize);
+    const size_t large = s.matmul(4096, 4096, 4096);
+    const TimingResult r = simulate_timing(s.records, config, Fidelity::analytic);
+    const TimedOp &a = timed(r, small), &b = timed(r, large);
+    EXPECT_GT(a.work.bytes / spec.hbm_bandwidth_GBps, 0.5 * (a.end_ns - a.start_ns));
+    EXPECT_GT(b.work.flops / spec.peak_cube_flops(DType::bf16) * 1e9, 0.5 * (b.end_ns - b.start_ns));
+  }
 }
 
 }  // namespace

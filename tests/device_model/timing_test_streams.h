@@ -29,6 +29,32 @@ class StreamBuilder {
     const TensorRef x = new_tensor({rows, 2 * width}), y = new_tensor({rows, width});
     return add(op("Elementwise", {{"x", x}}, {{"y", y}}, {{"fn", std::string("silu_mul")}}, stream));
   }
+  // MLA decode attention as the ascend backend issues it: BSND, one query
+  // token, paged latent KV (kv_lora 512 + rope 64), sparse_mode 0.
+  size_t mla_decode_attention(int64_t heads, int64_t batch, int64_t kv_len) {
+    const int64_t block = 128, blocks = batch * ((kv_len + block - 1) / block);
+    const TensorRef kv = new_tensor({blocks, block, 512}), kr = new_tensor({blocks, block, 64});
+    Attrs a{{"num_heads", heads}, {"num_key_value_heads", int64_t{1}}, {"input_layout", std::string("BSND")},
+            {"sparse_mode", int64_t{0}}, {"block_size", block},
+            {"actual_seq_lengths_kv", std::vector<int64_t>(batch, kv_len)}};
+    return add(op("FusedInferAttentionScore",
+                  {{"query", new_tensor({batch, 1, heads, 512})}, {"key", kv}, {"value", kv},
+                   {"query_rope", new_tensor({batch, 1, heads, 64})}, {"key_rope", kr},
+                   {"block_table", new_tensor({batch, blocks}, DType::i32)}},
+                  {{"attention_out", new_tensor({batch, 1, heads, 512})}}, a));
+  }
+  // GQA prefill attention of one `seq`-token sequence (TND, 32/8 heads of
+  // 128): sparse_mode 0 without a mask attends to every token (non-causal),
+  // sparse_mode 3 with the 2048x2048 mask is causal.
+  size_t gqa_prefill_attention(int64_t seq, bool causal) {
+    Attrs a{{"num_heads", int64_t{32}}, {"num_key_value_heads", int64_t{8}}, {"input_layout", std::string("TND")},
+            {"sparse_mode", int64_t{causal ? 3 : 0}}, {"block_size", int64_t{0}},
+            {"actual_seq_lengths", std::vector<int64_t>{seq}}, {"actual_seq_lengths_kv", std::vector<int64_t>{seq}}};
+    std::vector<NamedTensor> in{{"query", new_tensor({seq, 32, 128})}, {"key", new_tensor({seq, 8, 128})},
+                                {"value", new_tensor({seq, 8, 128})}};
+    if (causal) in.push_back({"atten_mask", new_tensor({2048, 2048}, DType::i8)});
+    return add(op("FusedInferAttentionScore", in, {{"attention_out", new_tensor({seq, 32, 128})}}, a));
+  }
   size_t add(OpCall call) {
     records.push_back(std::move(call));
     return records.size() - 1;

@@ -81,21 +81,41 @@ void HostRuntime::host() {
   }
 }
 
-double HostRuntime::dispatch(const PlannedLaunch& p, double start_ns, Stream& stream, int& cores) {
+int HostRuntime::cores_busy_at(double ns) const {
+  int busy = 0;
+  for (const auto* pool : {&cube_, &vector_})
+    for (const AiCore* core : *pool) busy += core->free_ns() > ns;
+  return busy;
+}
+
+double HostRuntime::dispatch(const PlannedLaunch& p, double start_ns, int& cores) {
   const bool cube = p.work.core == CoreKind::cube;
   std::vector<AiCore*>& pool = cube ? cube_ : vector_;
   size_t& next = cube ? next_cube_ : next_vector_;
   cores = cores_used(p.work, spec_);
   if (cores == 0) return start_ns;
-  const TileCosts costs = tile_costs(p.work, spec_);
-  stream.completion.expect(cores);
-  active_cores_ += cores;
-  for (int j = 0; j < cores; ++j)
-    pool[(next + j) % pool.size()]->assign(
-        CoreJob{tiles_on_core(p.work, spec_, j), start_ns, costs, &stream.completion, &active_cores_});
+  CoreJob job{0, start_ns, tile_costs(p.work, spec_), 0, 1};
+  // Cores still busy with other streams' ops share the links with this op's.
+  int own_busy = 0;
+  for (int j = 0; j < cores; ++j) own_busy += pool[(next + j) % pool.size()]->free_ns() > start_ns;
+  job.sharers = cores_busy_at(start_ns) - own_busy + cores;
+  // Consecutive cores with the same tile count and start run in lockstep.
+  auto core = [&](int j) { return pool[(next + j) % pool.size()]; };
+  auto start_of = [&](int j) { return std::max(start_ns, core(j)->free_ns()); };
+  double end_ns = start_ns;
+  for (int j = 0; j < cores;) {
+    job.tiles = tiles_on_core(p.work, spec_, j);
+    job.start_ns = start_of(j);
+    int k = j + 1;
+    while (k < cores && tiles_on_core(p.work, spec_, k) == job.tiles && start_of(k) == job.start_ns) ++k;
+    job.lockstep = k - j;
+    const double group_end = core(j)->run(job);
+    for (int m = j + 1; m < k; ++m) core(m)->follow(job, group_end);
+    end_ns = std::max(end_ns, group_end);
+    j = k;
+  }
   next = (next + cores) % pool.size();
-  sc_core::wait(stream.completion.done);
-  return stream.completion.end_ns();
+  return end_ns;
 }
 
 void HostRuntime::stream_worker(int id) {
@@ -108,10 +128,12 @@ void HostRuntime::stream_worker(int id) {
     const PlannedLaunch& p = plan_[i];
     TimedOp& t = ops_[i];
     t.start_ns = std::max(ready_ns_[i], s.free_ns);
-    // Start in simulation-time order so cores see other streams' work in order.
-    if (t.start_ns > now_ns()) sc_core::wait(ns_time(t.start_ns - now_ns()));
+    // Yield once this stream is a quantum ahead, so the cores and links see
+    // the streams' work roughly in simulation-time order.
+    s.quantum.set(ns_time(t.start_ns - now_ns()));
+    if (s.quantum.need_sync()) s.quantum.sync();
     const double fixed_end = t.start_ns + p.device_fixed_ns;
-    t.end_ns = p.has_work ? dispatch(p, fixed_end, s, t.cores_used) : fixed_end;
+    t.end_ns = p.has_work ? dispatch(p, fixed_end, t.cores_used) : fixed_end;
     s.free_ns = t.end_ns;
     s.busy = false;
     done_[i] = 1;

@@ -1,18 +1,20 @@
 // The host side of the runtime: one thread walks the launch plan on the host
 // timeline (launch costs, blocking copies, synchronize), and one thread per
 // stream starts that stream's ops in order once launched and once the previous
-// op on the stream finished, spreading each op's tiles over AI cores.
+// op on the stream finished, running each op's tiles on the AI cores it picks.
+// A stream runs ahead of simulation time by at most one quantum
+// (tlm_quantumkeeper, sim.quantum_ns) before it yields to the other streams.
 #pragma once
 #include <deque>
 #include <map>
 #include <memory>
 #include <systemc>
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
 #include "device_model/config/hardware_spec.h"
 #include "device_model/timing/launch_plan.h"
 #include "device_model/timing/systemc/ai_core.h"
-#include "device_model/timing/systemc/op_completion.h"
 #include "device_model/timing/timing_model.h"
 
 namespace npusim::device {
@@ -35,21 +37,21 @@ class HostRuntime : public sc_core::sc_module {
     double free_ns = 0;
     sc_core::sc_event arrived;
     sc_core::sc_event progressed;
-    OpCompletion completion;
+    tlm_utils::tlm_quantumkeeper quantum;
   };
 
   void host();
   void stream_worker(int id);
   void enqueue(size_t index, double ready_ns);
   void wait_until_idle(Stream& stream);
-  double dispatch(const PlannedLaunch& launch, double start_ns, Stream& stream, int& cores);
+  double dispatch(const PlannedLaunch& launch, double start_ns, int& cores);
+  int cores_busy_at(double ns) const;
 
   const std::vector<PlannedLaunch>& plan_;
   const HardwareSpec& spec_;
   std::vector<AiCore*> cube_;
   std::vector<AiCore*> vector_;
   size_t next_cube_ = 0, next_vector_ = 0;  // round-robin start: spread small ops over cores
-  int active_cores_ = 0;                     // cores holding a job, of either kind
   std::map<int, std::unique_ptr<Stream>> streams_;
   std::vector<TimedOp> ops_;
   std::vector<double> ready_ns_;

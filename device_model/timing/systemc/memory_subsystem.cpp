@@ -26,10 +26,11 @@ void MemorySubsystem::b_transport(int, tlm::tlm_generic_payload& trans, sc_core:
   const double fraction = req ? req->hbm_fraction : 1.0;
   const double port = req ? req->port_bytes_per_ns : std::numeric_limits<double>::infinity();
   const double sharers = req ? std::max(1, req->sharers) : 1.0;
-  // A fair share of each link, capped by the core's port; the calendars then
-  // hold the sum of all requesters to the links' bandwidth.
-  const double rate = std::min({port, l2_bytes_per_ns_ / sharers,
-                                fraction > 0 ? hbm_bytes_per_ns_ / (sharers * fraction) : port});
+  const double lockstep = req ? std::max(1, req->lockstep) : 1.0;
+  // A fair share of each link per core, capped by the core's port; the
+  // calendars then hold the sum of all requesters to the links' bandwidth.
+  const double rate = lockstep * std::min({port, l2_bytes_per_ns_ / sharers,
+                                           fraction > 0 ? hbm_bytes_per_ns_ / (sharers * fraction) : port});
   const double done = std::max(l2_.reserve(request, bytes, rate),
                                hbm_.reserve(request, bytes * fraction, rate * fraction));
   // Initiators never request before the current simulation time.
