@@ -3,7 +3,7 @@
 #include <cmath>
 #include <map>
 
-#include "device_model/ops/op_library.h"
+#include "device_model/ops/op_registry.h"
 #include "device_model/runtime/graph_update.h"
 #include "op_stream/did_you_mean.h"
 #include "op_stream/failure.h"
@@ -30,9 +30,34 @@ const TensorRef* first_tensor(const std::vector<NamedTensor>& slots) {
   return slots.empty() || !slots[0].tensor ? nullptr : &*slots[0].tensor;
 }
 
+// The ops' cost functions by name. Timing needs only OpDefinition::work, not
+// the constraint tables (the device checked those when the stream was issued),
+// so it skips OpLibrary's YAML loading: that was most of an analytic run.
+class CostModels {
+ public:
+  CostModels() {
+    for (OpDefinition& def : builtin_op_definitions()) {
+      const std::string name = def.name;
+      ops_.emplace(name, std::move(def));
+    }
+  }
+  const OpDefinition* find(const std::string& op) const {
+    auto it = ops_.find(op);
+    return it == ops_.end() ? nullptr : &it->second;
+  }
+  std::vector<std::string> op_names() const {
+    std::vector<std::string> names;
+    for (const auto& entry : ops_) names.push_back(entry.first);
+    return names;
+  }
+
+ private:
+  std::map<std::string, OpDefinition> ops_;
+};
+
 class Planner {
  public:
-  Planner(const DeviceConfig& config, const HardwareSpec& spec) : library_(config), spec_(spec) {}
+  explicit Planner(const HardwareSpec& spec) : spec_(spec) {}
 
   std::vector<PlannedLaunch> plan(const std::vector<OpCall>& records) {
     for (size_t i = 0; i < records.size(); ++i) record(i, records[i]);
@@ -163,7 +188,7 @@ class Planner {
     }
   }
 
-  OpLibrary library_;
+  CostModels library_;
   const HardwareSpec& spec_;
   std::string capturing_;
   std::map<std::string, std::vector<PlannedLaunch>> graphs_;
@@ -185,9 +210,8 @@ TimedOp timed_op_for(const PlannedLaunch& launch) {
   return t;
 }
 
-std::vector<PlannedLaunch> plan_launches(const std::vector<OpCall>& records, const DeviceConfig& config,
-                                         const HardwareSpec& spec) {
-  return Planner(config, spec).plan(records);
+std::vector<PlannedLaunch> plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec) {
+  return Planner(spec).plan(records);
 }
 
 }  // namespace npusim::device

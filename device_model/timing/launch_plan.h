@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "device_model/config/device_config.h"
 #include "device_model/config/hardware_spec.h"
 #include "device_model/timing/op_work.h"
 #include "device_model/timing/timing_model.h"
@@ -40,8 +39,7 @@ struct PlannedLaunch {
 
 // Throws FailureError for an op the library does not know or a replay of a
 // graph the stream never captured.
-std::vector<PlannedLaunch> plan_launches(const std::vector<OpCall>& records, const DeviceConfig& config,
-                                         const HardwareSpec& spec);
+std::vector<PlannedLaunch> plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec);
 
 // The TimedOp of a launch with its identity filled in and no times yet.
 TimedOp timed_op_for(const PlannedLaunch& launch);
