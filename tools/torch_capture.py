@@ -127,7 +127,8 @@ class OpCapture:
             attrs[name + ".dtype"] = str(t.dtype)
             return {"name": name, "none": True}
         shape = list(t.shape)
-        if list(t.stride()) != _contiguous_strides(shape):
+        # A size-1 dimension's stride is arbitrary: it does not make a view strided.
+        if any(n > 1 and st != c for n, st, c in zip(shape, t.stride(), _contiguous_strides(shape))):
             attrs[name + ".strides"] = list(t.stride())
         return {"name": name, "buffer": self._buffer(t), "shape": shape, "dtype": dtype,
                 "offset_bytes": t.storage_offset() * t.element_size()}

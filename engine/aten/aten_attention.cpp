@@ -10,6 +10,10 @@
 // latent and rope parts separately (query/query_rope, key/key_rope) and FIA runs
 // in MLA mode, where the power-of-two head rule applies. The split is made here
 // with Slice ops, the cost of a model that concatenated the parts itself.
+//
+// Layout: BSND, as the ascend backend calls FIA. SDPA's [B, N, S, D] tensors that
+// are transposed views of [B, S, N, D] (the usual q.view(b, s, n, d).transpose(1,
+// 2)) are used in place; others get a Transpose, and so does the output.
 #include <cmath>
 #include <limits>
 
@@ -22,7 +26,6 @@ constexpr int64_t kNoTokenLimit = std::numeric_limits<int32_t>::max();  // torch
 constexpr int64_t kCompressedMaskSize = 2048;  // FIA sparse_mode 2-4 take this mask
 constexpr int64_t kSparseNone = 0;
 constexpr int64_t kSparseRightDownCausal = 3;
-const std::vector<int64_t> kBnsd = {0, 1, 2, 3};
 const std::vector<int64_t> kBsnd = {0, 2, 1, 3};
 
 Shape permuted(const Shape& shape, const std::vector<int64_t>& perm) {
@@ -61,8 +64,7 @@ size_t map_sdpa(AtenMapper& m, size_t i) {
   const TensorRef& v = m.tensor(i, "value");
   if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) return 0;  // FIA's BNSD/BSND need [B, N, S, D]
   if (call.attrs.double_or("dropout_p", 0.0) != 0.0) return 0;  // inference op: no dropout
-  const bool bsnd = m.laid_out_as(i, "query", kBsnd) && !m.laid_out_as(i, "query", kBnsd);
-  const auto& perm = bsnd ? kBsnd : kBnsd;
+  const auto& perm = kBsnd;
   const int64_t heads = q.shape[1], kv_heads = k.shape[1], s = q.shape[2];
   const int64_t key_dim = k.shape[3], value_dim = v.shape[3];
 
@@ -90,7 +92,7 @@ size_t map_sdpa(AtenMapper& m, size_t i) {
   }
   Attrs attrs = {{"num_heads", heads},
                  {"num_key_value_heads", kv_heads},
-                 {"input_layout", std::string(bsnd ? "BSND" : "BNSD")},
+                 {"input_layout", std::string("BSND")},
                  {"sparse_mode", sparse_mode},
                  {"scale", 1.0 / std::sqrt(static_cast<double>(key_dim))},  // SDPA's default scale
                  {"block_size", int64_t{0}},
@@ -98,11 +100,13 @@ size_t map_sdpa(AtenMapper& m, size_t i) {
                  {"next_tokens", kNoTokenLimit}};
 
   const TensorRef& out = m.tensor(i, "out0", true);
-  if (!bsnd) {
-    m.emit("FusedInferAttentionScore", std::move(inputs), {{"attention_out", out}}, std::move(attrs));
+  const bool same_memory = !m.record(i).attrs.has("out0.strides") && (out.shape[1] == 1 || out.shape[2] == 1);
+  if (same_memory) {  // one head or one token: BSND and SDPA's BNSD are the same bytes
+    TensorRef bsnd_view = out;
+    bsnd_view.shape = permuted(out.shape, kBsnd);
+    m.emit("FusedInferAttentionScore", std::move(inputs), {{"attention_out", bsnd_view}}, std::move(attrs));
     return 1;
   }
-  // SDPA returns [B, N, S, Dv]; FIA in BSND writes [B, S, N, Dv].
   TensorRef fia_out = m.temp(permuted(out.shape, kBsnd), out.dtype, "attention.out_bsnd");
   m.emit("FusedInferAttentionScore", std::move(inputs), {{"attention_out", fia_out}}, std::move(attrs));
   m.emit("Transpose", {{"x", fia_out}}, {{"y", out}}, {{"perm", kBsnd}});

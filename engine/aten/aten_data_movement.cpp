@@ -18,9 +18,9 @@ size_t map_copy(AtenMapper& m, size_t i) {
 // x.to(float32) feeding an RMSNorm decomposition is part of the norm.
 size_t map_to_copy(AtenMapper& m, size_t i) {
   const auto next = m.next_compute(i);
-  if (next && packet_name(m.record(*next).op) == "aten.pow" && m.contiguous(i, "self") &&
+  if (next && packet_name(m.record(*next).op) == "aten.pow" &&
       m.tensor(*next, "self").buffer == m.tensor(i, "out0", true).buffer)
-    if (const size_t fused = try_fused_rms_norm(m, i, *next, m.tensor(i, "self"))) return fused;
+    if (const auto match = match_rms_norm(m, *next)) return emit_rms_norm(m, i, *match, m.contiguous_input(i, "self"));
   return map_copy(m, i);
 }
 
@@ -44,14 +44,29 @@ size_t map_cat(AtenMapper& m, size_t i) {
   return 1;
 }
 
-size_t map_embedding(AtenMapper& m, size_t i) {
-  TensorRef indices = m.contiguous_input(i, "indices");
+// Row gathers: x[idx] and index_select(x, 0, idx) read whole rows like an
+// embedding lookup (a precomputed cos/sin cache indexed by positions).
+size_t gather_rows(AtenMapper& m, size_t i, const std::string& table_slot, const std::string& index_slot) {
+  const TensorRef& table = m.tensor(i, table_slot);
+  if (table.rank() != 2 || !m.contiguous(i, table_slot)) return 0;
+  TensorRef indices = m.contiguous_input(i, index_slot);
   TensorRef y = m.tensor(i, "out0", true);
   indices.shape = {indices.numel()};
-  y.shape = {indices.numel(), y.shape.back()};
-  m.emit("Embedding", {{"weight", m.tensor(i, "weight")}, {"indices", indices}}, {{"y", y}});
+  y.shape = {indices.numel(), table.shape[1]};
+  m.emit("Embedding", {{"weight", table}, {"indices", indices}}, {{"y", y}});
   return 1;
 }
+
+size_t map_index(AtenMapper& m, size_t i) {
+  const OpCall& call = m.record(i);
+  return call.inputs.size() == 2 && call.input("indices.0") ? gather_rows(m, i, "self", "indices.0") : 0;
+}
+
+size_t map_index_select(AtenMapper& m, size_t i) {
+  return m.record(i).attrs.int_or("dim", -1) == 0 ? gather_rows(m, i, "self", "index") : 0;
+}
+
+size_t map_embedding(AtenMapper& m, size_t i) { return gather_rows(m, i, "weight", "indices"); }
 
 size_t map_softmax(AtenMapper& m, size_t i) {
   const TensorRef& x = m.tensor(i, "self");
@@ -69,6 +84,8 @@ void add_data_movement_rules(RuleTable& table) {
   table["aten.copy_"] = map_copy_into;
   table["aten.cat"] = map_cat;
   table["aten.embedding"] = map_embedding;
+  table["aten.index"] = map_index;
+  table["aten.index_select"] = map_index_select;
   table["aten._softmax"] = map_softmax;
   table["aten.softmax"] = map_softmax;
 }

@@ -1,6 +1,8 @@
 // Pointwise aten ops -> Elementwise (docs/OPS.md fns). Unary math without a
 // device fn (cos, sin, exp, rsqrt outside a norm, ...) has no rule: it is
 // reported as unmapped rather than given a made-up cost.
+#include <algorithm>
+
 #include "engine/aten/aten_mapper.h"
 
 namespace npusim::engine::aten {
@@ -13,6 +15,10 @@ size_t binary(AtenMapper& m, size_t i, const std::string& fn, bool commutative) 
   if (call.attrs.double_or("alpha", 1.0) != 1.0) return 0;
   TensorRef x = m.contiguous_input(i, "self"), other = m.contiguous_input(i, "other");
   if (commutative && other.numel() > x.numel()) std::swap(x, other);
+  // The device broadcasts `other` over x's leading dims only; torch's general
+  // broadcasting (an outer product, a trailing [.., 1]) has no device op.
+  if (other.rank() > x.rank() || !std::equal(other.shape.begin(), other.shape.end(), x.shape.end() - other.rank()))
+    return 0;
   m.emit("Elementwise", {{"x", x}, {"other", other}}, {{"y", m.tensor(i, "out0", true)}}, {{"fn", fn}});
   return 1;
 }

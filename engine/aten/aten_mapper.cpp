@@ -58,6 +58,7 @@ AtenMapper::AtenMapper(const OpStream& captured) : captured_(captured) {
 std::optional<size_t> AtenMapper::next_compute(size_t index) const {
   for (size_t i = index + 1; i < size(); ++i) {
     const OpCall& call = record(i);
+    if (call.kind == RecordKind::alloc || call.kind == RecordKind::free) continue;  // bookkeeping
     if (call.kind != RecordKind::op) return std::nullopt;
     if (!is_view_op(packet_name(call.op))) return i;
   }
@@ -190,8 +191,22 @@ AtenImport AtenMapper::run() {
       continue;
     }
     const auto rule = rule_table().find(packet);
+    const size_t mark = result_.stream.records.size();
     const size_t consumed = rule == rule_table().end() ? 0 : rule->second(*this, i);
     release_temps();
+    // A pattern's allocs go before its device ops, its other runtime records after.
+    std::vector<OpCall> allocs;
+    auto& out = result_.stream.records;
+    for (size_t j = i + 1; j < i + consumed; ++j) {
+      const OpCall& inner = record(j);
+      if (inner.kind == RecordKind::alloc) {
+        buffer_bytes_[inner.buffer] = inner.bytes;
+        allocs.push_back(inner);
+      } else if (inner.kind != RecordKind::op) {
+        out.push_back(inner);
+      }
+    }
+    out.insert(out.begin() + static_cast<std::ptrdiff_t>(mark), allocs.begin(), allocs.end());
     if (consumed == 0) {
       ++result_.unmapped[call.op];
       ++i;

@@ -75,9 +75,17 @@ class AtenMapper {
   std::map<BufferId, int64_t> buffer_bytes_;
 };
 
-// RmsNorm of `x` when the records from `pow_index` on are the RMSNorm
-// decomposition; returns the records consumed counted from `start`, else 0.
-size_t try_fused_rms_norm(AtenMapper& m, size_t start, size_t pow_index, const TensorRef& x);
+// The RMSNorm decomposition starting at a pow record: its weight, output,
+// eps and the index of its last record.
+struct RmsNormMatch {
+  TensorRef gamma;
+  TensorRef y;
+  double eps = 0;
+  size_t last = 0;
+};
+std::optional<RmsNormMatch> match_rms_norm(const AtenMapper& m, size_t pow_index);
+// One RmsNorm of `x`; returns the records consumed counted from `start`.
+size_t emit_rms_norm(AtenMapper& m, size_t start, const RmsNormMatch& match, const TensorRef& x);
 
 Failure malformed(const OpCall& call, const std::string& what);
 

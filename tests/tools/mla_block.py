@@ -38,12 +38,19 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def rotary(x, positions, dim):
-    inv_freq = 1.0 / (10000 ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
-    freqs = torch.outer(positions.to(torch.float32), inv_freq)
-    emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
-    return x * cos + rotate_half(x) * sin
+class RotaryCache(nn.Module):
+    """cos/sin per position precomputed once, gathered by position per step
+    (as SGLang's rotary embedding keeps its cos_sin_cache)."""
+
+    def __init__(self, dim, max_positions=64):
+        super().__init__()
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
+        emb = torch.outer(torch.arange(max_positions, dtype=torch.float32), inv_freq).repeat(1, 2)
+        self.register_buffer("cos", emb.cos())
+        self.register_buffer("sin", emb.sin())
+
+    def forward(self, x, positions):
+        return x * self.cos[positions] + rotate_half(x) * self.sin[positions]
 
 
 class MlaAttention(nn.Module):
@@ -56,15 +63,16 @@ class MlaAttention(nn.Module):
         self.kv_a_proj = nn.Linear(d["hidden"], d["latent"] + d["rope"], bias=False)
         self.kv_a_norm = RmsNorm(d["latent"])
         self.o_proj = nn.Linear(d["heads"] * d["latent"], d["hidden"], bias=False)
+        self.rotary = RotaryCache(d["rope"])
 
     def forward(self, x, positions, cache):
         d, (b, s, _) = self.d, x.shape
         q = self.q_proj(x).view(b, s, d["heads"], d["latent"] + d["rope"]).transpose(1, 2)
         q_nope, q_rope = q.split([d["latent"], d["rope"]], dim=-1)
-        q = torch.cat((q_nope, rotary(q_rope, positions, d["rope"])), dim=-1)
+        q = torch.cat((q_nope, self.rotary(q_rope, positions)), dim=-1)
         latent, k_rope = self.kv_a_proj(x).split([d["latent"], d["rope"]], dim=-1)
         latent = self.kv_a_norm(latent)
-        key = torch.cat((latent, rotary(k_rope, positions, d["rope"])), dim=-1).unsqueeze(1)
+        key = torch.cat((latent, self.rotary(k_rope, positions)), dim=-1).unsqueeze(1)
         value = latent.unsqueeze(1)
         if cache:
             key, value = torch.cat((cache[0], key), dim=2), torch.cat((cache[1], value), dim=2)
