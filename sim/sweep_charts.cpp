@@ -13,7 +13,7 @@ using reports::format_number;
 using reports::xml_escape;
 
 // Layout in SVG user units.
-constexpr double kWidth = 640, kHeight = 320, kLeft = 70, kRight = 150, kTop = 20, kBottom = 50;
+constexpr double kWidth = 860, kHeight = 320, kLeft = 70, kRight = 320, kTop = 20, kBottom = 50;
 constexpr double kCell = 56, kCellHeight = 28;
 const char* const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"};
 
@@ -126,7 +126,7 @@ std::string heatmap_svg(const std::vector<std::string>& x_labels, const std::vec
   for (size_t c = 0; c < x_labels.size(); ++c)
     s << text(kLeft + kCell * (double(c) + 0.5), kTop + kCellHeight * double(y_labels.size()) + 16, x_labels[c]);
   s << text(kLeft + kCell * double(x_labels.size()) / 2, h - 8, x_title);
-  s << text(kLeft - 6, kTop - 6, y_title, "end");
+  s << text(4, kTop - 6, y_title, "start");
   s << "</svg>";
   return s.str();
 }
