@@ -25,6 +25,7 @@ namespace {
 constexpr int64_t kNoTokenLimit = std::numeric_limits<int32_t>::max();  // torch_npu default
 constexpr int64_t kCompressedMaskSize = 2048;  // FIA sparse_mode 2-4 take this mask
 constexpr int64_t kSparseNone = 0;
+constexpr int64_t kSparseLeftUpCausal = 2;
 constexpr int64_t kSparseRightDownCausal = 3;
 const std::vector<int64_t> kBsnd = {0, 2, 1, 3};
 
@@ -86,7 +87,9 @@ size_t map_sdpa(AtenMapper& m, size_t i) {
   if (call.input("attn_mask")) {
     inputs.push_back({"atten_mask", m.contiguous_input(i, "attn_mask")});
   } else if (call.attrs.bool_or("is_causal", false) && s > 1) {
-    sparse_mode = kSparseRightDownCausal;
+    // torch's is_causal is tril(ones(S, Skv)): top-left aligned, which is FIA's
+    // right-down mode only when S == Skv.
+    sparse_mode = s == k.shape[2] ? kSparseRightDownCausal : kSparseLeftUpCausal;
     inputs.push_back({"atten_mask", m.constant("attention.causal_mask_2048",
                                                {kCompressedMaskSize, kCompressedMaskSize}, DType::i8)});
   }
