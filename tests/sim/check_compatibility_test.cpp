@@ -47,6 +47,25 @@ TEST(CheckCompatibility, GlmFlashFlagsFiaPowerOfTwoHeadsAtTp124AndNamesThePadded
   }
 }
 
+TEST(CheckCompatibility, AnyConfigOfTheFamilyIsJudgedByTheRuleNotByName) {
+  // A hypothetical MLA model of the same family with 12 heads: 12 -> 16, 6 -> 8, 3 -> 4.
+  std::ifstream in(engine::models_dir() + "/glm-4.7-flash.json");
+  auto config = nlohmann::json::parse(in);
+  config["num_attention_heads"] = 12;
+  config["num_key_value_heads"] = 12;
+  const auto file = std::filesystem::temp_directory_path() / "npusim_check_mla12.json";
+  std::ofstream(file) << config.dump();
+  const auto cells = check_compatibility(engine::load_model(file.string()), options({1, 2, 4}, {"decode"}));
+  const std::map<int64_t, int64_t> padded = {{1, 16}, {2, 8}, {4, 4}};
+  ASSERT_EQ(cells.size(), 3u);
+  for (const auto& cell : cells) {
+    SCOPED_TRACE("tp " + std::to_string(cell.tp));
+    ASSERT_EQ(cell.violations.size(), 1u);
+    EXPECT_EQ(cell.violations[0].failure.rule, kPowerOfTwoRule);
+    EXPECT_EQ(cell.violations[0].suggested_value, padded.at(cell.tp));
+  }
+}
+
 TEST(CheckCompatibility, GlmFlashPrefillTakesNoMlaPathAndPasses) {
   const auto cells = check_compatibility(engine::load_model("glm-4.7-flash"), options({1}, {"prefill"}));
   ASSERT_EQ(cells.size(), 1u);
