@@ -1,4 +1,4 @@
-// Copies, concatenation, embedding and softmax. Views are handled by the mapper
+// Copies, concatenation and row gathers (embedding, index). Views are handled by the mapper
 // itself (no op); anything that materialises data is a device op.
 #include "engine/aten/aten_mapper.h"
 
@@ -68,13 +68,6 @@ size_t map_index_select(AtenMapper& m, size_t i) {
 
 size_t map_embedding(AtenMapper& m, size_t i) { return gather_rows(m, i, "weight", "indices"); }
 
-size_t map_softmax(AtenMapper& m, size_t i) {
-  const TensorRef& x = m.tensor(i, "self");
-  if (normalised_dim(m.record(i).attrs.int_or("dim", -1), x.rank()) != x.rank() - 1) return 0;  // last dim only
-  m.emit("Softmax", {{"x", m.contiguous_input(i, "self")}}, {{"y", m.tensor(i, "out0", true)}});
-  return 1;
-}
-
 }  // namespace
 
 void add_data_movement_rules(RuleTable& table) {
@@ -86,8 +79,6 @@ void add_data_movement_rules(RuleTable& table) {
   table["aten.embedding"] = map_embedding;
   table["aten.index"] = map_index;
   table["aten.index_select"] = map_index_select;
-  table["aten._softmax"] = map_softmax;
-  table["aten.softmax"] = map_softmax;
 }
 
 }  // namespace npusim::engine::aten

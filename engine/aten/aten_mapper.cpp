@@ -15,6 +15,7 @@ const RuleTable& rule_table() {
     add_norm_rules(t);
     add_elementwise_rules(t);
     add_data_movement_rules(t);
+    add_routing_rules(t);
     return t;
   }();
   return table;

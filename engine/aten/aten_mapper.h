@@ -26,6 +26,7 @@ void add_attention_rules(RuleTable& table);
 void add_norm_rules(RuleTable& table);
 void add_elementwise_rules(RuleTable& table);
 void add_data_movement_rules(RuleTable& table);
+void add_routing_rules(RuleTable& table);
 
 // "aten.mm.default" -> "aten.mm".
 std::string packet_name(const std::string& op);

@@ -148,6 +148,24 @@ TEST(AtenImport, SiluTimesUpOfOneMergedProjectionIsSiluMulInPlace) {
   EXPECT_EQ(violated_rule(ops[0]), "");
 }
 
+TEST(AtenImport, SoftmaxThenTopKIsOneGatingOpWithCastsToTorchDtypes) {
+  const auto imported = import_aten_stream(capture(
+      {aten("aten._softmax.default", {slot("self", 0, {8, 16}, DType::f32)}, {slot("out0", 1, {8, 16}, DType::f32)},
+            {{"dim", int64_t{-1}}}),
+       aten("aten.topk.default", {slot("self", 1, {8, 16}, DType::f32)},
+            {slot("out0", 2, {8, 4}, DType::f32), slot("out1", 3, {8, 4}, DType::i64)}, {{"k", int64_t{4}}}),
+       aten("aten.sort.default", {slot("self", 3, {32}, DType::i64)}, {slot("out0", 4, {32}, DType::i64)})}));
+  const auto ops = device_ops(imported);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].op, "MoeGatingTopK");
+  EXPECT_EQ(ops[0].output("indices")->dtype, DType::i32);  // the NPU op's index type
+  EXPECT_EQ(ops[0].output("weights")->buffer, 2);          // fp32 values: written in place
+  EXPECT_EQ(ops[1].op, "Copy");                             // int32 -> torch's int64 indices
+  EXPECT_EQ(ops[1].output("dst")->buffer, 3);
+  EXPECT_EQ(imported.unmapped.at("aten.sort.default"), 1);
+  EXPECT_EQ(violated_rule(ops[0]), "");
+}
+
 TEST(AtenImport, PlainMhaWithTwentyHeadsIsAcceptedByFia) {
   const OpCall fia = only_fia(device_ops(import_aten_stream(sdpa(20, 20, 128, 128))));
   EXPECT_EQ(fia.input("query_rope"), nullptr);
