@@ -73,8 +73,20 @@ std::string plot_html(const SweepResult& r, const Plot& plot, const std::map<std
     const auto it = by_labels.find(labels);
     return it == by_labels.end() ? nullptr : it->second;
   };
+  const std::string title = plot.ratio_to.empty() ? plot.metric : plot.metric + " of " + plot.ratio_to + " / of the point";
+  const auto eq = plot.ratio_to.find('=');
+  const size_t ratio_axis = plot.ratio_to.empty() ? h.axis_names.size() : axis_index(h, plot.ratio_to.substr(0, eq));
+  auto plotted = [&](const std::vector<std::string>& labels) {
+    ChartValue v = value_of(point(labels), plot.metric);
+    if (ratio_axis == h.axis_names.size() || !v.value) return v;
+    std::vector<std::string> base_labels = labels;
+    base_labels[ratio_axis] = plot.ratio_to.substr(eq + 1);
+    const ChartValue base = value_of(point(base_labels), plot.metric);
+    if (!base.value || *v.value == 0) return ChartValue{std::nullopt, "baseline " + plot.ratio_to + ": " + base.failure};
+    return ChartValue{*base.value / *v.value, ""};
+  };
   std::ostringstream s;
-  s << "<h2>" << xml_escape(plot.metric) << " vs " << xml_escape(plot.x) << (plot.kind == "heatmap" ? " and " + xml_escape(plot.y) : "")
+  s << "<h2>" << xml_escape(title) << " vs " << xml_escape(plot.x) << (plot.kind == "heatmap" ? " and " + xml_escape(plot.y) : "")
     << "</h2>\n";
   if (plot.kind == "line") {
     std::vector<LineSeries> series;
@@ -82,11 +94,11 @@ std::string plot_html(const SweepResult& r, const Plot& plot, const std::map<std
       LineSeries line{combo_name(h, combo), {}};
       for (const auto& label : h.axis_labels[x]) {
         combo[x] = label;
-        line.points.push_back(value_of(point(combo), plot.metric));
+        line.points.push_back(plotted(combo));
       }
       series.push_back(std::move(line));
     }
-    s << line_chart_svg(h.axis_labels[x], series, plot.x, plot.metric) << "\n";
+    s << line_chart_svg(h.axis_labels[x], series, plot.x, title) << "\n";
     return s.str();
   }
   const size_t y = axis_index(h, plot.y);
@@ -97,7 +109,7 @@ std::string plot_html(const SweepResult& r, const Plot& plot, const std::map<std
       for (const auto& column : h.axis_labels[x]) {
         combo[x] = column;
         combo[y] = row;
-        grid.back().push_back(value_of(point(combo), plot.metric));
+        grid.back().push_back(plotted(combo));
       }
     }
     combo[x].clear();

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 json header_json(const StudyHeader& h) {
   json plots = json::array();
-  for (const auto& p : h.plots) plots.push_back({{"kind", p.kind}, {"x", p.x}, {"y", p.y}, {"metric", p.metric}});
+  for (const auto& p : h.plots) plots.push_back({{"kind", p.kind}, {"x", p.x}, {"y", p.y}, {"metric", p.metric}, {"ratio_to", p.ratio_to}});
   json axes = json::array();
   for (size_t a = 0; a < h.axis_names.size(); ++a) axes.push_back({{"name", h.axis_names[a]}, {"labels", h.axis_labels[a]}});
   return {{"id", h.id}, {"title", h.title}, {"description", h.description}, {"axes", axes},
@@ -34,7 +34,7 @@ StudyHeader header_from(const json& j) {
   h.metrics = j.at("metrics").get<std::vector<std::string>>();
   for (const auto& p : j.at("plots"))
     h.plots.push_back({p.at("kind").get<std::string>(), p.at("x").get<std::string>(), p.at("y").get<std::string>(),
-                       p.at("metric").get<std::string>()});
+                       p.at("metric").get<std::string>(), p.at("ratio_to").get<std::string>()});
   return h;
 }
 

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kStudyKeys = {"study",    "title", "description", "scenario",     "variant", "mode",
                                              "fidelity", "axes",  "metrics",     "plots",        "time_limit_s"};
 const std::vector<std::string> kAxisKeys = {"name", "key", "values"};
-const std::vector<std::string> kPlotKeys = {"kind", "x", "y", "metric"};
+const std::vector<std::string> kPlotKeys = {"kind", "x", "y", "metric", "ratio_to"};
 const std::vector<std::string> kAssignmentPrefixes = {"set.", "patch.", "workload.", "device"};
 
 [[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& what) {
@@ -83,13 +83,23 @@ Axis load_axis(const std::string& file, const YAML::Node& node) {
 Plot load_plot(const std::string& file, const YAML::Node& node, const StudyHeader& header) {
   check_keys(file, node, kPlotKeys, "a plot");
   Plot p{scalar(file, node["kind"], "a plot's kind"), scalar(file, node["x"], "a plot's x axis"),
-         node["y"] ? scalar(file, node["y"], "a plot's y axis") : "", scalar(file, node["metric"], "a plot's metric")};
+         node["y"] ? scalar(file, node["y"], "a plot's y axis") : "", scalar(file, node["metric"], "a plot's metric"),
+         node["ratio_to"] ? scalar(file, node["ratio_to"], "a plot's ratio_to") : ""};
   if (p.kind != "line" && p.kind != "heatmap") fail(file, node, "plot kind '" + p.kind + "' is not line or heatmap");
   auto known = [&](const std::string& axis) {
     return std::find(header.axis_names.begin(), header.axis_names.end(), axis) != header.axis_names.end();
   };
   if (!known(p.x)) fail(file, node, "plot x '" + p.x + "' is not an axis" + did_you_mean(p.x, header.axis_names));
   if (p.kind == "heatmap" && (!known(p.y) || p.y == p.x)) fail(file, node, "a heatmap's y must be another axis");
+  if (!p.ratio_to.empty()) {
+    const auto eq = p.ratio_to.find('=');
+    const std::string axis = p.ratio_to.substr(0, eq);
+    const size_t a = std::find(header.axis_names.begin(), header.axis_names.end(), axis) - header.axis_names.begin();
+    if (eq == std::string::npos || a == header.axis_names.size() ||
+        std::find(header.axis_labels[a].begin(), header.axis_labels[a].end(), p.ratio_to.substr(eq + 1)) ==
+            header.axis_labels[a].end())
+      fail(file, node, "ratio_to '" + p.ratio_to + "' must be AXIS=LABEL of this study");
+  }
   return p;
 }
 

@@ -32,6 +32,9 @@ struct Plot {
   std::string x;
   std::string y;
   std::string metric;  // MODE.METRIC, e.g. timing.tpot_ms
+  // "AXIS=LABEL": plot baseline / value, the baseline being the point with that
+  // label on that axis and the same labels elsewhere (a speed-up for a time).
+  std::string ratio_to;
 };
 
 // What reports need to know about a study; identical across its shards.

@@ -33,7 +33,8 @@ fs::path write_two_axis_study() {
                          "metrics: [timing.tpot_ms]\n"
                          "plots:\n"
                          "  - {kind: line, x: batch, metric: timing.tpot_ms}\n"
-                         "  - {kind: heatmap, x: batch, y: fia_rule, metric: timing.tpot_ms}\n";
+                         "  - {kind: heatmap, x: batch, y: fia_rule, metric: timing.tpot_ms}\n"
+                         "  - {kind: line, x: batch, metric: timing.tpot_ms, ratio_to: fia_rule=false}\n";
   return file;
 }
 
@@ -70,6 +71,8 @@ TEST(SweepStudy, TheFiaRuleAxisFlipsTheSeed1BugFromFailToPass) {
   const std::string html = render_sweep_html(r);
   EXPECT_NE(html.find("class='fail'"), std::string::npos);  // failures marked in the plots
   EXPECT_NE(html.find("fia.mla.num_heads_power_of_two"), std::string::npos);
+  // The ratio plot has no baseline where the rule is on (those points failed): marked too.
+  EXPECT_NE(html.find("timing.tpot_ms of fia_rule=false / of the point"), std::string::npos);
   const std::string csv = render_sweep_csv(r);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);  // header + 6 points
 }
