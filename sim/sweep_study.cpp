@@ -188,7 +188,14 @@ Study load_study(const std::string& path) {
   }
   s.fidelity = root["fidelity"] ? scalar(path, root["fidelity"], "fidelity") : "analytic";
   if (s.fidelity != "analytic" && s.fidelity != "systemc") fail(path, root["fidelity"], "fidelity must be analytic or systemc");
-  if (root["time_limit_s"]) s.time_limit_s = root["time_limit_s"].as<double>();
+  if (root["time_limit_s"]) {
+    try {
+      s.time_limit_s = root["time_limit_s"].as<double>();
+    } catch (const YAML::Exception&) {
+      fail(path, root["time_limit_s"], "time_limit_s must be a number of seconds");
+    }
+    if (!(s.time_limit_s > 0)) fail(path, root["time_limit_s"], "time_limit_s must be positive");
+  }
   if (!root["axes"] || !root["axes"].IsSequence() || root["axes"].size() == 0) fail(path, root, "a study needs axes");
   for (const auto& node : root["axes"]) {
     s.axes.push_back(load_axis(path, node));
