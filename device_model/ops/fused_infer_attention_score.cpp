@@ -34,17 +34,37 @@ std::string axes(const std::string& layout) {
 
 // Element offset of (b, token t / position s, head n, dim d) in a tensor laid out
 // as `order` with axis sizes `size`.
-struct Indexer {
-  std::string order;
-  std::map<char, int64_t> size;
-  int64_t operator()(int64_t b, int64_t s, int64_t t, int64_t n, int64_t d) const {
-    int64_t index = 0;
-    for (char axis : order) {
-      const int64_t coord = axis == 'B' ? b : axis == 'S' ? s : axis == 'T' ? t : axis == 'N' ? n : d;
-      index = index * size.at(axis) + coord;
+// fp64 dot product with independent partial sums: the kernel's inner loop
+// (a single running sum serialises on the add latency).
+double dot_product(const float* a, const float* b, int64_t n) {
+  double sum[4] = {0, 0, 0, 0};
+  int64_t d = 0;
+  for (; d + 4 <= n; d += 4)
+    for (int k = 0; k < 4; ++k) sum[k] += double(a[d + k]) * b[d + k];
+  for (; d < n; ++d) sum[0] += double(a[d]) * b[d];
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+}
+
+// Element index in a contiguous tensor whose axes are `order` (a subset of
+// B, S, T, N, D). Strides are computed once: the kernel indexes in its inner loop.
+class Indexer {
+ public:
+  Indexer(const std::string& order, int64_t b, int64_t s, int64_t t, int64_t n, int64_t d) {
+    const int64_t sizes[5] = {b, s, t, n, d};
+    int64_t stride = 1;
+    for (auto axis = order.rbegin(); axis != order.rend(); ++axis) {
+      const int k = slot(*axis);
+      stride_[k] = stride;
+      stride *= sizes[k];
     }
-    return index;
   }
+  int64_t operator()(int64_t b, int64_t s, int64_t t, int64_t n, int64_t d) const {
+    return b * stride_[0] + s * stride_[1] + t * stride_[2] + n * stride_[3] + d * stride_[4];
+  }
+
+ private:
+  static int slot(char axis) { return axis == 'B' ? 0 : axis == 'S' ? 1 : axis == 'T' ? 2 : axis == 'N' ? 3 : 4; }
+  int64_t stride_[5] = {0, 0, 0, 0, 0};  // axes absent from the order do not move the index
 };
 
 // Everything the facts, the cost model and the kernel need about one call;
@@ -305,7 +325,7 @@ void compute(const OpCall& call, TensorStore& store) {
   const std::string in_axes = axes(g.in_layout), out_axes = axes(g.out_layout);
   const int64_t total_tokens = g.q_starts.back() + g.q_lens.back();
   auto make = [&](const std::string& order, int64_t heads, int64_t d, int64_t seq, int64_t tokens) {
-    return Indexer{order, {{'B', g.batch}, {'S', seq}, {'T', tokens}, {'N', heads}, {'D', d}}};
+    return Indexer(order, g.batch, seq, tokens, heads, d);
   };
   const Indexer qi = make(in_axes, g.heads, g.head_dim, g.max_seq, total_tokens);
   const Indexer qri = make(in_axes, g.heads, g.rope_dim, g.max_seq, total_tokens);
@@ -369,12 +389,11 @@ void compute(const OpCall& call, TensorStore& store) {
         for (int64_t j = win.first; j < win.last; ++j) {
           double s = -std::numeric_limits<double>::infinity();
           if (!masked(b, i, j)) {
-            double dot = 0;
             const int64_t qo = qi(b, i, t, h, 0), ko = row(key, kv_offset(b, j, kv, g.key_head_dim, g.kv_heads), g.head_dim, "key");
-            for (int64_t d = 0; d < g.head_dim; ++d) dot += double(query[qo + d]) * key[ko + d];
+            double dot = dot_product(&query[qo], &key[ko], g.head_dim);
             if (g.mla) {
               const int64_t ro = qri(b, i, t, h, 0), kro = row(*key_rope, kv_offset(b, j, 0, g.key_rope_dim, 1), g.rope_dim, "key_rope");
-              for (int64_t d = 0; d < g.rope_dim; ++d) dot += double((*query_rope)[ro + d]) * (*key_rope)[kro + d];
+              dot += dot_product(&(*query_rope)[ro], &(*key_rope)[kro], g.rope_dim);
             }
             s = dot * scale;
           }
