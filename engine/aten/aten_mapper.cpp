@@ -89,14 +89,17 @@ std::optional<std::vector<int64_t>> AtenMapper::strides(size_t index, const std:
 
 bool AtenMapper::laid_out_as(size_t index, const std::string& slot, const std::vector<int64_t>& perm) const {
   const TensorRef& t = tensor(index, slot);
-  const auto given = strides(index, slot);
-  if (!given) return std::is_sorted(perm.begin(), perm.end());
-  if (given->size() != t.shape.size() || perm.size() != t.shape.size()) return false;
+  std::vector<int64_t> given = strides(index, slot).value_or(std::vector<int64_t>{});
+  if (!strides(index, slot)) {  // contiguous: row-major strides of its own shape
+    given.assign(t.shape.size(), 1);
+    for (size_t d = t.shape.size(); d-- > 1;) given[d - 1] = given[d] * t.shape[d];
+  }
+  if (given.size() != t.shape.size() || perm.size() != t.shape.size()) return false;
   int64_t step = 1;
   for (size_t i = perm.size(); i-- > 0;) {
     const size_t dim = static_cast<size_t>(perm[i]);
     // A dimension of size 1 has no meaningful stride.
-    if (t.shape[dim] != 1 && (*given)[dim] != step) return false;
+    if (t.shape[dim] != 1 && given[dim] != step) return false;
     step *= t.shape[dim];
   }
   return true;

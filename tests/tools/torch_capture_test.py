@@ -67,6 +67,11 @@ class TorchCaptureReplay(unittest.TestCase):
         self.assertEqual(self.summary["unmapped"], {"aten.arange.default": 1})
         self.assertIn("aten.arange.default", self.imported.stdout)
 
+    def test_import_refuses_a_stream_not_recorded_from_torch(self):
+        mapped_again = npusim("import", self.mapped)
+        self.assertEqual(mapped_again.returncode, 2)
+        self.assertIn("torch_capture.py", mapped_again.stderr)
+
     def test_op_counts_per_step(self):
         for phase in ("prefill", "decode"):
             self.assertEqual(self.ops[(phase, "MatMul")]["count"], 5)            # 5 projections
