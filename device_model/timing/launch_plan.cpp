@@ -60,6 +60,8 @@ class Planner {
   explicit Planner(const HardwareSpec& spec) : spec_(spec) {}
 
   std::vector<PlannedLaunch> plan(const std::vector<OpCall>& records) {
+    // Graph replays add their nodes: a decode stream plans about twice its records.
+    out_.reserve(2 * records.size());
     for (size_t i = 0; i < records.size(); ++i) record(i, records[i]);
     return std::move(out_);
   }
@@ -178,13 +180,12 @@ class Planner {
     launch.host_ns = spec_.graph_launch_us * 1e3;
     out_.push_back(std::move(launch));
     for (const PlannedLaunch& captured : graph->second) {
-      PlannedLaunch node = captured;
+      PlannedLaunch& node = out_.emplace_back(captured);  // in place: launches are large to move
       node.kind = LaunchKind::graph_node;
       node.stream = call.stream;
       node.graph = call.name;
       node.host_ns = 0;
       node.device_fixed_ns = spec_.graph_node_us * 1e3;
-      out_.push_back(std::move(node));
     }
   }
 
