@@ -85,6 +85,8 @@ size_t map_sdpa(AtenMapper& m, size_t i) {
 
   int64_t sparse_mode = kSparseNone;
   if (call.input("attn_mask")) {
+    // torch's bool mask marks positions that take part, FIA's marks masked ones:
+    // a port passes the inverted mask; shapes, dtype and cost are the same.
     inputs.push_back({"atten_mask", m.contiguous_input(i, "attn_mask")});
   } else if (call.attrs.bool_or("is_causal", false) && s > 1) {
     // torch's is_causal is tril(ones(S, Skv)): top-left aligned, which is FIA's

@@ -182,6 +182,20 @@ TEST(AtenImport, AbsorbedMlaWithTwentyHeadsViolatesThePowerOfTwoRule) {
   EXPECT_EQ(violated_rule(fia), "fia.mla.num_heads_power_of_two");
 }
 
+TEST(AtenImport, QueryTransposedFromBsndIsUsedInPlace) {
+  // q = x.view(1, 8, 20, 128).transpose(1, 2): [1, 20, 8, 128] with BSND strides.
+  const std::vector<int64_t> bsnd_strides = {8 * 20 * 128, 128, 20 * 128, 1};
+  OpStream s = sdpa(20, 20, 128, 128);
+  s.records.back().attrs.set("query.strides", bsnd_strides);
+  const auto ops = device_ops(import_aten_stream(s));
+  const OpCall& fia = only_fia(ops);
+  EXPECT_EQ(fia.input("query")->buffer, 0);
+  EXPECT_EQ(fia.input("query")->shape, (Shape{1, 8, 20, 128}));
+  int transposes = 0;
+  for (const auto& op : ops) transposes += op.op == "Transpose";
+  EXPECT_EQ(transposes, 3);  // key and value in, the output back to SDPA's [B, N, S, D]
+}
+
 TEST(AtenImport, AbsorbedMlaWithThirtyTwoHeadsIsAccepted) {
   EXPECT_EQ(violated_rule(only_fia(device_ops(import_aten_stream(sdpa(32, 1, 576, 512))))), "");
 }
