@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.h"
@@ -184,20 +185,52 @@ int64_t ModelConfig::rotary_dim() const {
   return static_cast<int64_t>(static_cast<double>(head_dim) * partial_rotary_factor);
 }
 
+namespace {
+// "FILE:LINE:COL" of a byte offset into the file's text.
+std::string where_at(const std::string& path, const std::string& text, size_t offset) {
+  offset = std::min(offset, text.size());
+  const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const size_t column = line_start == std::string::npos || offset == 0 ? offset + 1 : offset - line_start;
+  return path + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+// nlohmann keeps no positions: a field's error points at the first occurrence
+// of its key ("rope_scaling.rope_type" -> "rope_type"), or at the object that
+// lacks it.
+std::string where_field(const std::string& path, const std::string& text, const std::string& field) {
+  const std::string key = "\"" + field.substr(field.rfind('.') == std::string::npos ? 0 : field.rfind('.') + 1) + "\"";
+  const size_t at = field.empty() ? std::string::npos : text.find(key);
+  return where_at(path, text, at == std::string::npos ? text.find('{') : at);
+}
+}  // namespace
+
 ModelConfig load_model_config(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw FailureError({"config", "config.json", "path", path, "", "cannot open model config '" + path + "'",
                                "pass a HF config.json or a name from `npusim models`", path});
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json root;
   try {
-    root = json::parse(in);
-  } catch (const json::exception& e) {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
     throw FailureError({"config", "config.json", "json", "", "", std::string("not valid JSON: ") + e.what(),
-                        "fix the file's syntax", path});
+                        "fix the file's syntax", where_at(path, text, e.byte == 0 ? 0 : e.byte - 1)});
   }
   if (!root.is_object())
-    throw FailureError({"config", "config.json", "json", "", "", "a config.json must be a JSON object", "", path});
-  return parse(root, path);
+    throw FailureError({"config", "config.json", "json", "", "", "a config.json must be a JSON object", "",
+                        where_at(path, text, 0)});
+  try {
+    return parse(root, path);
+  } catch (FailureError& e) {
+    Failure f = e.failure();
+    f.where = where_field(path, text, f.parameter);
+    throw FailureError(f);
+  } catch (const json::exception& e) {
+    // A field of the wrong JSON type read by a typed accessor.
+    throw FailureError({"config", "config.json", "", "", "", std::string("a field has the wrong type: ") + e.what(),
+                        "fix the field in the model's config.json", path});
+  }
 }
 
 }  // namespace npusim::engine

@@ -17,6 +17,7 @@ struct OpStream {
   std::string source;  // who produced it: "npusim engine", "torch capture", ...
   Attrs meta;          // model, phase, batch, tp, patches ...
   std::vector<OpCall> records;
+  std::vector<int> record_lines;  // source line of each record when read from a file, for errors
   bool operator==(const OpStream& other) const {
     return source == other.source && meta == other.meta && records == other.records;
   }

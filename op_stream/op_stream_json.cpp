@@ -1,9 +1,12 @@
 // JSON Lines encoding of op streams (schema: docs/OP_STREAM.md).
+#include <cfloat>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "op_stream/did_you_mean.h"
 #include "op_stream/failure.h"
 #include "op_stream/op_stream.h"
 
@@ -63,7 +66,10 @@ class LineParser {
 
   void check_keys(const json& obj, const std::set<std::string>& allowed, const char* context) const {
     for (const auto& item : obj.items())
-      if (!allowed.count(item.key())) fail("unknown key '" + item.key() + "' in " + context, "one of " + join(allowed));
+      if (!allowed.count(item.key()))
+        fail("unknown key '" + item.key() + "' in " + context +
+                 did_you_mean(item.key(), std::vector<std::string>(allowed.begin(), allowed.end())),
+             "one of " + join(allowed));
   }
 
   int64_t integer(const json& obj, const char* key, int64_t fallback, bool required = false) const {
@@ -117,6 +123,7 @@ class LineParser {
       if (!t.is_object()) fail(std::string("an entry of '") + key + "' is " + t.type_name(), "a tensor object");
       check_keys(t, {"name", "none", "buffer", "offset_bytes", "shape", "dtype", "layout"}, key);
       NamedTensor slot{string(t, "name", true), std::nullopt};
+      if (t.contains("none") && !t["none"].is_boolean()) fail("'none' is " + std::string(t["none"].type_name()), "true or false");
       if (t.value("none", false)) {
         out.push_back(std::move(slot));
         continue;
@@ -136,6 +143,7 @@ class LineParser {
       auto parsed = parse_dtype(dtype);
       if (!parsed) fail("tensor '" + slot.name + "' has unknown dtype '" + dtype + "'", "float32, float16, bfloat16, int8, int32, int64 or bool");
       r.dtype = *parsed;
+      if (!fits_in_address_space(r)) fail("tensor '" + slot.name + "' of shape " + shape_string(r.shape) + " at offset " + std::to_string(r.offset_bytes) + " does not fit in a 64-bit address space", "a tensor no larger than a device");
       r.layout = string(t, "layout");
       slot.tensor = std::move(r);
       out.push_back(std::move(slot));
@@ -177,6 +185,7 @@ class LineParser {
       values->reserve(d.size());
       for (const auto& v : d) {
         if (!v.is_number()) fail("'data' holds " + std::string(v.type_name()), "numbers");
+        if (std::fabs(v.get<double>()) > FLT_MAX) fail("'data' holds " + v.dump() + ", beyond float32", "float32 values");
         values->push_back(v.get<float>());
       }
       call.data = std::move(values);
@@ -185,6 +194,13 @@ class LineParser {
   }
 
  private:
+  // offset + numel * element size without signed overflow.
+  static bool fits_in_address_space(const TensorRef& r) {
+    int64_t bytes = dtype_size_bytes(r.dtype);
+    for (int64_t d : r.shape)
+      if (__builtin_mul_overflow(bytes, d, &bytes)) return false;
+    return !__builtin_add_overflow(bytes, r.offset_bytes, &bytes);
+  }
   static std::string join(const std::set<std::string>& names) {
     std::string out;
     for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -240,7 +256,7 @@ OpStream read_op_stream(std::istream& in, const std::string& file_name) {
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded()) parser.fail("malformed JSON", "one JSON object per line");
     if (!have_header) {
-      if (!j.is_object() || j.value("schema", "") != kOpStreamSchema)
+      if (!j.is_object() || !j.contains("schema") || j["schema"] != kOpStreamSchema)
         parser.fail("first line is not an op-stream header", std::string("{\"schema\": \"") + kOpStreamSchema + "\", \"version\": 1, ...}");
       parser.check_keys(j, {"schema", "version", "source", "meta"}, "header");
       const int64_t version = parser.integer(j, "version", 0, true);
@@ -252,6 +268,7 @@ OpStream read_op_stream(std::istream& in, const std::string& file_name) {
       continue;
     }
     stream.records.push_back(parser.record(j));
+    stream.record_lines.push_back(line_number);
   }
   if (!have_header) LineParser(file_name, line_number).fail("empty op stream", "a header line");
   return stream;

@@ -32,7 +32,7 @@ class FigureReader {
     const std::string p = config_.text(key);
     if (p != "npu" && p != "cuda" && p != "rocm") {
       Failure f{"config", "device config", key, p, "", "platform '" + p + "' is not npu, cuda or rocm",
-                "set platform to npu, cuda or rocm", config_.source_file()};
+                "set platform to npu, cuda or rocm", config_.where(key)};
       throw FailureError(f);
     }
     return p;
@@ -41,7 +41,7 @@ class FigureReader {
  private:
   [[noreturn]] void fail(const std::string& key, double v, const std::string& rule) const {
     Failure f{"config", "device config", key, std::to_string(v), "",
-              "preset figure '" + key + "' " + rule, "fix the preset or the --set override", config_.source_file()};
+              "preset figure '" + key + "' " + rule, "fix the preset or the --set override", config_.where(key)};
     throw FailureError(f);
   }
   const DeviceConfig& config_;
@@ -78,6 +78,7 @@ HardwareSpec HardwareSpec::from_config(const DeviceConfig& config) {
   s.graph_launch_us = r.non_negative("host.graph_launch_us");
   s.graph_node_us = r.non_negative("host.graph_node_us");
   s.synchronize_us = r.non_negative("host.synchronize_us");
+  s.functional_host_budget_bytes = r.positive("sim.functional_host_budget_bytes");
   return s;
 }
 

@@ -28,6 +28,7 @@ struct HardwareSpec {
   double graph_launch_us = 0;              // host.graph_launch_us (per replay)
   double graph_node_us = 0;                // host.graph_node_us (per node in a replay)
   double synchronize_us = 0;               // host.synchronize_us
+  double functional_host_budget_bytes = 0; // sim.functional_host_budget_bytes
   double tile_fixed_cycles = 0;            // cores.tile_fixed_cycles (per-tile setup)
 
   static HardwareSpec from_config(const DeviceConfig& config);

@@ -32,6 +32,23 @@ class OutputBackup {
   std::vector<std::pair<TensorRef, std::vector<float>>> saved_;
 };
 
+// Functional values live on the host; refuse an allocation whose values would
+// pass the host budget before any host memory is touched.
+void check_host_budget(const OpCall& call, int64_t device_in_use_bytes, double budget_bytes) {
+  const double host_bytes_per_device_byte = sizeof(float);
+  const double needed = (static_cast<double>(device_in_use_bytes) + static_cast<double>(call.bytes)) *
+                        host_bytes_per_device_byte;
+  if (needed > budget_bytes)
+    throw FailureError({"oom", "alloc", call.name, std::to_string(call.bytes), "sim.functional_host_budget_bytes",
+                        "functional mode would hold " + format_bytes(needed) + " of values on the host for buffer '" +
+                            call.name + "' (" + format_bytes(static_cast<double>(call.bytes)) +
+                            " on the device), over the host budget of " +
+                            format_bytes(budget_bytes),
+                        "use a tiny model for functional runs, timing mode for full size, or raise "
+                        "sim.functional_host_budget_bytes",
+                        call.origin.to_string()});
+}
+
 }  // namespace
 
 struct Device::Impl {
@@ -114,6 +131,7 @@ void Device::issue(OpCall call) {
       break;
     }
     case RecordKind::alloc:
+      if (functional_) check_host_budget(call, d.allocator.in_use_bytes(), spec_.functional_host_budget_bytes);
       d.allocator.allocate(call.buffer, call.bytes, call.name, call.origin);
       if (functional_) d.store.create(call.buffer, call.bytes);
       break;
