@@ -13,12 +13,16 @@ namespace {
 size_t binary(AtenMapper& m, size_t i, const std::string& fn, bool commutative) {
   const OpCall& call = m.record(i);
   if (call.attrs.double_or("alpha", 1.0) != 1.0) return 0;
-  TensorRef x = m.contiguous_input(i, "self"), other = m.contiguous_input(i, "other");
-  if (commutative && other.numel() > x.numel()) std::swap(x, other);
+  std::string x_slot = "self", other_slot = "other";
+  if (commutative && m.tensor(i, "other").numel() > m.tensor(i, "self").numel()) std::swap(x_slot, other_slot);
   // The device broadcasts `other` over x's leading dims only; torch's general
   // broadcasting (an outer product, a trailing [.., 1]) has no device op.
-  if (other.rank() > x.rank() || !std::equal(other.shape.begin(), other.shape.end(), x.shape.end() - other.rank()))
+  const Shape& x_shape = m.tensor(i, x_slot).shape;
+  const Shape& other_shape = m.tensor(i, other_slot).shape;
+  if (other_shape.size() > x_shape.size() ||
+      !std::equal(other_shape.begin(), other_shape.end(), x_shape.end() - other_shape.size()))
     return 0;
+  const TensorRef x = m.contiguous_input(i, x_slot), other = m.contiguous_input(i, other_slot);
   m.emit("Elementwise", {{"x", x}, {"other", other}}, {{"y", m.tensor(i, "out0", true)}}, {{"fn", fn}});
   return 1;
 }

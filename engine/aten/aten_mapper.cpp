@@ -197,6 +197,10 @@ AtenImport AtenMapper::run() {
     const auto rule = rule_table().find(packet);
     const size_t mark = result_.stream.records.size();
     const size_t consumed = rule == rule_table().end() ? 0 : rule->second(*this, i);
+    if (consumed == 0) {  // a rule that declines leaves nothing behind
+      result_.stream.records.resize(mark);
+      temps_.clear();
+    }
     release_temps();
     // A pattern's allocs go before its device ops, its other runtime records after.
     std::vector<OpCall> allocs;

@@ -15,7 +15,8 @@ namespace npusim::engine::aten {
 class AtenMapper;
 
 // A rule maps the record at `index` (and possibly a pattern that follows it);
-// it returns how many records it consumed, 0 when it does not apply.
+// it returns how many records it consumed, 0 when it does not apply (what it
+// wrote is then discarded, so it must make constants only once it applies).
 using AtenRule = std::function<size_t(AtenMapper& mapper, size_t index)>;
 
 // Rules by aten overload packet ("aten.mm"); each family file adds its own.

@@ -108,6 +108,16 @@ TEST(AtenImport, UnmappedOpsAreCountedByNameNotEmitted) {
   EXPECT_EQ(imported.unmapped.at("aten.cos.default"), 2);
 }
 
+TEST(AtenImport, OuterProductBroadcastIsUnmappedAndLeavesNoCopies) {
+  // positions[:, None] * inv_freq with a strided operand: torch broadcasts both ways.
+  const auto imported = import_aten_stream(capture({aten(
+      "aten.mul.Tensor", {slot("self", 0, {8, 1}, DType::f32), slot("other", 1, {32}, DType::f32)},
+      {slot("out0", 2, {8, 32}, DType::f32)}, {{"self.strides", std::vector<int64_t>{2, 1}}})}));
+  EXPECT_TRUE(device_ops(imported).empty());
+  EXPECT_EQ(imported.unmapped.at("aten.mul.Tensor"), 1);
+  EXPECT_EQ(imported.stream.records.size(), 16u);  // the allocs only
+}
+
 TEST(AtenImport, RmsNormDecompositionBecomesOneRmsNorm) {
   const auto imported = import_aten_stream(capture({
       aten("aten._to_copy.default", {slot("self", 0, {8, 128})}, {slot("out0", 1, {8, 128}, DType::f32)}),
