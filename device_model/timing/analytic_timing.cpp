@@ -7,7 +7,7 @@
 
 namespace npusim::device {
 
-TimingResult simulate_analytic(const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec) {
+TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSpec& spec) {
   TimingResult r;
   r.cube_cores = spec.cube_cores;
   r.vector_cores = spec.vector_cores;
@@ -19,40 +19,43 @@ TimingResult simulate_analytic(const std::vector<PlannedLaunch>& plan, const Har
     for (const auto& entry : stream_free) t = std::max(t, entry.second);
     return t;
   };
-  for (const PlannedLaunch& p : plan) {
-    TimedOp t = timed_op_for(p);
-    t.host_start_ns = host;
+  for (PlannedLaunch& p : plan) {
+    const OpTime op = p.has_work ? analytic_op_time(p.work, spec) : OpTime{};
+    const CoreKind core = p.work.core;
+    const LaunchKind kind = p.kind;
+    const double host_ns = p.host_ns, fixed_ns = p.device_fixed_ns;
     double& free = stream_free[p.stream];
-    switch (p.kind) {
+    TimedOp t = timed_op_for(std::move(p));
+    t.host_start_ns = host;
+    switch (kind) {
       case LaunchKind::kernel:
       case LaunchKind::graph_node: {
-        host += p.host_ns;
-        const OpTime op = analytic_op_time(p.work, spec);
+        host += host_ns;
         t.start_ns = std::max(host, free);
-        t.end_ns = t.start_ns + p.device_fixed_ns + op.duration_ns;
+        t.end_ns = t.start_ns + fixed_ns + op.duration_ns;
         t.cores_used = op.cores;
         free = t.end_ns;
-        (p.work.core == CoreKind::cube ? r.cube_busy_ns : r.vector_busy_ns) += op.busy_ns;
+        (core == CoreKind::cube ? r.cube_busy_ns : r.vector_busy_ns) += op.busy_ns;
         r.hbm_bytes += op.hbm_bytes;
         break;
       }
       case LaunchKind::capture:
       case LaunchKind::graph_launch:
       case LaunchKind::host_call:
-        host += p.host_ns;
+        host += host_ns;
         t.start_ns = t.end_ns = host;
         break;
       case LaunchKind::copy:
         t.start_ns = std::max(host, free);
-        t.end_ns = t.start_ns + p.device_fixed_ns;
+        t.end_ns = t.start_ns + fixed_ns;
         free = host = t.end_ns;  // blocking copy: the host waits for it
         break;
       case LaunchKind::synchronize:
         t.start_ns = t.end_ns = std::max(host, all_streams_done());
-        host = t.end_ns + p.host_ns;
+        host = t.end_ns + host_ns;
         break;
     }
-    if (p.kind != LaunchKind::copy && p.kind != LaunchKind::synchronize) r.host_launch_ns += p.host_ns;
+    if (kind != LaunchKind::copy && kind != LaunchKind::synchronize) r.host_launch_ns += host_ns;
     t.host_end_ns = host;
     r.ops.push_back(std::move(t));
   }

@@ -9,6 +9,7 @@
 
 namespace npusim::device {
 
-TimingResult simulate_analytic(const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec);
+// Consumes the plan: each launch's identity moves into its TimedOp.
+TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSpec& spec);
 
 }  // namespace npusim::device

@@ -199,15 +199,15 @@ class Planner {
 
 }  // namespace
 
-TimedOp timed_op_for(const PlannedLaunch& launch) {
+TimedOp timed_op_for(PlannedLaunch launch) {
   TimedOp t;
   t.record = launch.record;
-  t.op = launch.op;
-  t.op_class = launch.op_class;
+  t.op = std::move(launch.op);
+  t.op_class = std::move(launch.op_class);
   t.stream = launch.stream;
-  t.origin = launch.origin;
-  t.graph = launch.graph;
-  if (launch.has_work) t.work = launch.work;
+  t.origin = std::move(launch.origin);
+  t.graph = std::move(launch.graph);
+  if (launch.has_work) t.work = std::move(launch.work);
   return t;
 }
 

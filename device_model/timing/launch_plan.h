@@ -41,7 +41,8 @@ struct PlannedLaunch {
 // graph the stream never captured.
 std::vector<PlannedLaunch> plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec);
 
-// The TimedOp of a launch with its identity filled in and no times yet.
-TimedOp timed_op_for(const PlannedLaunch& launch);
+// The TimedOp of a launch with its identity filled in and no times yet; takes
+// the launch by value so a caller done with it can move it in.
+TimedOp timed_op_for(PlannedLaunch launch);
 
 }  // namespace npusim::device

@@ -1,5 +1,7 @@
 #include "device_model/timing/timing_model.h"
 
+#include <utility>
+
 #include "device_model/config/hardware_spec.h"
 #include "device_model/timing/analytic_timing.h"
 #include "device_model/timing/launch_plan.h"
@@ -10,8 +12,8 @@ namespace npusim::device {
 
 TimingResult simulate_timing(const std::vector<OpCall>& records, const DeviceConfig& config, Fidelity fidelity) {
   const HardwareSpec spec = HardwareSpec::from_config(config);
-  const std::vector<PlannedLaunch> plan = plan_launches(records, spec);
-  if (fidelity == Fidelity::analytic) return simulate_analytic(plan, spec);
+  std::vector<PlannedLaunch> plan = plan_launches(records, spec);
+  if (fidelity == Fidelity::analytic) return simulate_analytic(std::move(plan), spec);
   return simulate_systemc(plan, spec, TimingParams::from_config(config));
 }
 
