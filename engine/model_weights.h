@@ -69,17 +69,18 @@ struct ModelWeights {
 };
 
 // Python-style attribute access on an optional member: throws
-// FailureError{kind="attribute", op=module, parameter=attribute}.
+// FailureError{kind="attribute", op=module, parameter=attribute, where}; `where`
+// (e.g. the emitter's origin, with its phase) defaults to the module path.
 template <typename T>
 const T& require(const std::optional<T>& attribute, const std::string& module, const std::string& attribute_name,
-                 const std::string& class_name);
+                 const std::string& class_name, const std::string& where = "");
 [[noreturn]] void attribute_error(const std::string& module, const std::string& attribute_name,
-                                  const std::string& class_name);
+                                  const std::string& class_name, const std::string& where = "");
 
 template <typename T>
 const T& require(const std::optional<T>& attribute, const std::string& module, const std::string& attribute_name,
-                 const std::string& class_name) {
-  if (!attribute) attribute_error(module, attribute_name, class_name);
+                 const std::string& class_name, const std::string& where) {
+  if (!attribute) attribute_error(module, attribute_name, class_name, where);
   return *attribute;
 }
 

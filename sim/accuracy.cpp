@@ -6,6 +6,7 @@
 #include "device_model/config/device_config.h"
 #include "device_model/runtime/device.h"
 #include "engine/reference/workload_reference.h"
+#include "engine/spec/speculative.h"
 
 namespace npusim::sim {
 namespace {
@@ -46,11 +47,9 @@ void add_accuracy_metrics(const engine::ModelConfig& tiny_model, const engine::W
                           const engine::PatchSet& patches, const device::DeviceConfig& device_config,
                           const engine::EngineResult& result, reports::RunResult& run) {
   if (workload.spec.method != "none") {
-    // Lossless check: the same engine and device without speculation.
-    engine::Workload plain = workload;
-    plain.spec = engine::SpecSettings{};
+    // Lossless check: the speculative runner's own target and device without speculation.
     device::Device dev(device_config, true);
-    const engine::EngineResult greedy = engine::run_engine(tiny_model, plain, patches, dev);
+    const engine::EngineResult greedy = engine::spec::run_plain_greedy(tiny_model, workload, patches, dev);
     run.metrics["token_agreement_vs_no_spec"] = token_agreement(result.tokens, greedy.tokens);
     return;
   }

@@ -7,13 +7,13 @@
 #include "device_model/config/device_config.h"
 #include "device_model/config/hardware_spec.h"
 #include "device_model/runtime/device.h"
+#include "device_model/runtime/fault_injecting_sink.h"
 #include "device_model/timing/timing_model.h"
 #include "engine/engine.h"
 #include "reports/atomic_file.h"
 #include "reports/report_writers.h"
 #include "sim/accuracy.h"
 #include "sim/expectations.h"
-#include "sim/fault_injecting_sink.h"
 #include "sim/run_metrics.h"
 #include "sim/stream_execution.h"
 #include "sim/workload_settings.h"
@@ -88,7 +88,9 @@ ModeRun run_mode(const scenarios::Scenario& scenario, const scenarios::Variant& 
   const auto start = std::chrono::steady_clock::now();
   const auto config = device_of(variant);
   device::Device dev(config, mode == "functional");
-  FaultInjectingSink sink(dev, variant.faults);
+  std::vector<device::InjectedFault> faults;
+  for (const auto& f : variant.faults) faults.push_back({f.phase, f.op, f.occurrence, f.mark.to_string()});
+  device::FaultInjectingSink sink(dev, faults);
   try {
     out.engine_result = engine::run_engine(model, workload, patches_of(variant), sink);
     out.run.outcome = "ok";

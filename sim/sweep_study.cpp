@@ -166,8 +166,12 @@ Study load_study(const std::string& path) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw FailureError({"input", "study", "", "", "", "cannot open study file", "check the path", path});
   } catch (const YAML::Exception& e) {
-    throw FailureError({"input", "study", "", "", "", e.what(), "", path});
+    const std::string where = e.mark.line < 0 ? path : path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                                           std::to_string(e.mark.column + 1);
+    throw FailureError({"input", "study", "", "", "", "malformed YAML: " + e.msg, "valid YAML", where});
   }
   check_keys(path, root, kStudyKeys, "a study");
   Study s;

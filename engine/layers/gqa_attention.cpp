@@ -28,8 +28,9 @@ Qkv fused_split_norm_rope(const LayerContext& ctx, const GqaAttentionWeights& w,
       eps = w.q_norm->eps;
     }
   } else {
-    const NormWeights& q_norm = require(w.q_norm, module, "q_norm", "Glm4MoeAttention");
-    const NormWeights& k_norm = require(w.k_norm, module, "k_norm", "Glm4MoeAttention");
+    const std::string where = ctx.em.origin().to_string();
+    const NormWeights& q_norm = require(w.q_norm, module, "q_norm", "Glm4MoeAttention", where);
+    const NormWeights& k_norm = require(w.k_norm, module, "k_norm", "Glm4MoeAttention", where);
     q_weight = q_norm.gamma;
     k_weight = k_norm.gamma;
     eps = q_norm.eps;

@@ -12,8 +12,8 @@ namespace npusim::engine::spec {
 // Serves workload.spec.requests requests (each: batch sequences, prefill,
 // then speculative decoding of 1 + decode_steps tokens). With spec.method
 // "none" the same requests decode without the draft: the reference NextN must
-// reproduce. An injected fault (spec.fault_in_draft_of_request) aborts that
-// request; its failure is listed in spec.failed_requests and the next request
+// reproduce. A device fault of kind injected_fault (device::FaultInjectingSink)
+// aborts that request; its failure is listed in spec.failed_requests and the next request
 // runs. Any other failure is thrown.
 EngineResult run_nextn(const ModelConfig& config, const Workload& workload,
                        const PatchSet& patches, OpSink& sink);

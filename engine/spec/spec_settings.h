@@ -23,8 +23,6 @@ struct SpecSettings {
   // Sequential requests served by one engine process: state a request leaves
   // behind (runtime env overrides) is seen by the next one.
   int64_t requests = 1;
-  // Injected fault: the draft forward of this request fails (-1 = none).
-  int64_t fault_in_draft_of_request = -1;
 };
 
 struct SpecStats {

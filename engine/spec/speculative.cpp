@@ -32,4 +32,13 @@ EngineResult run_speculative(const ModelConfig& config, const Workload& workload
                              "use none, dflash or nextn", ""});
 }
 
+EngineResult run_plain_greedy(const ModelConfig& config, const Workload& workload, const PatchSet& patches,
+                              OpSink& sink) {
+  Workload plain = workload;
+  plain.spec.method = "none";
+  if (workload.spec.method == "dflash") return run_target_greedy(config, plain, sink);
+  if (workload.spec.method == "nextn") return run_nextn(config, plain, patches, sink);
+  return run_engine(config, plain, patches, sink);
+}
+
 }  // namespace npusim::engine::spec

@@ -14,4 +14,10 @@ ModelConfig dflash_draft_config(const Workload& workload, bool functional);
 EngineResult run_speculative(const ModelConfig& config, const Workload& workload,
                              const PatchSet& patches, OpSink& sink);
 
+// Greedy decoding of the same workload without speculation, by the target the
+// speculative runner verifies with (DFlash: its stand-in Qwen3 target; NextN:
+// the same runner with the draft off). Speculative greedy decoding must reproduce these tokens.
+EngineResult run_plain_greedy(const ModelConfig& config, const Workload& workload, const PatchSet& patches,
+                              OpSink& sink);
+
 }  // namespace npusim::engine::spec

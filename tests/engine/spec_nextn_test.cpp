@@ -4,6 +4,8 @@
 // into the next request only without the scoped guard.
 #include <gtest/gtest.h>
 
+#include "device_model/runtime/fault_injecting_sink.h"
+
 #include "engine/spec/nextn_draft.h"
 #include "engine/spec/nextn_runner.h"
 #include "op_stream/failure.h"
@@ -75,14 +77,18 @@ Workload faulty_two_requests() {
   Workload w = nextn_workload("nextn");
   w.decode_steps = 4;
   w.spec.requests = 2;
-  w.spec.fault_in_draft_of_request = 0;
   return w;
 }
 
-TEST(SpecNextn, UnscopedOverrideLeaksIntoTheNextRequestAfterADraftFault) {
+// The device fails the first op of request 0's draft forward.
+EngineResult run_with_draft_fault(const PatchSet& patches) {
   auto device = make_device(true);
-  const EngineResult result =
-      run_nextn(glm47_tiny(), faulty_two_requests(), without("sglang#25524/scoped-override"), device);
+  device::FaultInjectingSink faulty(device, {{"draft", "", 1, "test"}});
+  return run_nextn(glm47_tiny(), faulty_two_requests(), patches, faulty);
+}
+
+TEST(SpecNextn, UnscopedOverrideLeaksIntoTheNextRequestAfterADraftFault) {
+  const EngineResult result = run_with_draft_fault(without("sglang#25524/scoped-override"));
   ASSERT_EQ(result.spec.failed_requests.size(), 1u);
   ASSERT_EQ(result.spec.leaked_env.size(), 1u);
   EXPECT_NE(result.spec.leaked_env[0].find("request 1"), std::string::npos);
@@ -90,8 +96,7 @@ TEST(SpecNextn, UnscopedOverrideLeaksIntoTheNextRequestAfterADraftFault) {
 }
 
 TEST(SpecNextn, ScopedOverrideLeavesNothingBehindAfterADraftFault) {
-  auto device = make_device(true);
-  const EngineResult result = run_nextn(glm47_tiny(), faulty_two_requests(), PatchSet{}, device);
+  const EngineResult result = run_with_draft_fault(PatchSet{});
   ASSERT_EQ(result.spec.failed_requests.size(), 1u);
   EXPECT_TRUE(result.spec.leaked_env.empty());
   EXPECT_EQ(result.tokens.size(), 1u);  // request 1 completed

@@ -5,14 +5,24 @@
 #pragma once
 #include <vector>
 
-#include "op_stream/op_sink.h"
-#include "scenarios/scenario.h"
+#include <string>
 
-namespace npusim::sim {
+#include "op_stream/op_sink.h"
+
+namespace npusim::device {
+
+// The `occurrence`-th op launch whose origin phase and op name match (empty:
+// any) fails with kind "injected_fault".
+struct InjectedFault {
+  std::string phase;
+  std::string op;
+  int occurrence = 1;
+  std::string source;  // where the fault was asked for, e.g. a scenario FILE:LINE
+};
 
 class FaultInjectingSink : public OpSink {
  public:
-  FaultInjectingSink(OpSink& inner, std::vector<scenarios::Fault> faults);
+  FaultInjectingSink(OpSink& inner, std::vector<InjectedFault> faults);
 
   void issue(OpCall call) override;
   std::optional<std::vector<float>> read(const TensorRef& tensor, const Origin& origin) override {
@@ -24,9 +34,9 @@ class FaultInjectingSink : public OpSink {
 
  private:
   OpSink& inner_;
-  std::vector<scenarios::Fault> faults_;
+  std::vector<InjectedFault> faults_;
   std::vector<int> seen_;  // matching ops seen so far, per fault
   int injected_ = 0;
 };
 
-}  // namespace npusim::sim
+}  // namespace npusim::device

@@ -1,10 +1,10 @@
-#include "sim/fault_injecting_sink.h"
+#include "device_model/runtime/fault_injecting_sink.h"
 
 #include "op_stream/failure.h"
 
-namespace npusim::sim {
+namespace npusim::device {
 
-FaultInjectingSink::FaultInjectingSink(OpSink& inner, std::vector<scenarios::Fault> faults)
+FaultInjectingSink::FaultInjectingSink(OpSink& inner, std::vector<InjectedFault> faults)
     : inner_(inner), faults_(std::move(faults)), seen_(faults_.size(), 0) {}
 
 void FaultInjectingSink::issue(OpCall call) {
@@ -19,11 +19,11 @@ void FaultInjectingSink::issue(OpCall call) {
       f.kind = "injected_fault";
       f.op = call.op;
       f.where = call.origin.to_string();
-      f.message = "fault injected by the scenario (" + fault.mark.to_string() + ")";
+      f.message = "injected device fault" + (fault.source.empty() ? std::string() : " (" + fault.source + ")");
       throw FailureError(f);
     }
   }
   inner_.issue(std::move(call));
 }
 
-}  // namespace npusim::sim
+}  // namespace npusim::device
