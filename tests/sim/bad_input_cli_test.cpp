@@ -1,5 +1,5 @@
 // Bad input of every kind the npusim binary reads (scenario, suite, preset,
-// --set, HF config.json, op stream) is refused with FILE:LINE, what is wrong,
+// --set, HF config.json, study, op stream) is refused with FILE:LINE, what is wrong,
 // what was expected, and exit code 2 (issue 6). Stream records the device
 // refuses for running out of memory are simulated failures: exit code 1.
 #include <gtest/gtest.h>
@@ -52,6 +52,13 @@ std::string scenario(const std::string& extra_top, const std::string& variants) 
 }
 const std::string kVariant = "  - name: v\n    expect: {outcome: ok}\n";
 
+std::string study(const std::string& from, const std::string& to) {
+  return replaced("study: s\ntitle: t\nscenario: " + kSource + "/scenarios/sglang_21408_glm47_flash_heads.yaml\n"
+                  "variant: fix\nmode: timing\nfidelity: analytic\naxes:\n  - name: batch\n    key: workload.batch\n"
+                  "    values: [1, 4]\nmetrics: [timing.tpot_ms]\n",
+                  from, to);
+}
+
 std::string preset_with(const std::string& from, const std::string& to) {
   return replaced(read_text_file(kSource + "/device_model/presets/ascend910b.yaml"), from, to);
 }
@@ -67,6 +74,7 @@ std::string tensor(int buffer, const std::string& shape, const std::string& dtyp
          R"(,"dtype":")" + dtype + "\"}";
 }
 const std::string kStreamArgs = "exec {file}";
+const std::string kStudyArgs = "sweep {file} --report-dir {dir}/sweep";
 const std::string kScenarioArgs = "run {file} --report-dir {dir}/reports";
 const std::string kSuiteArgs = "regress {file} --report-dir {dir}/reports";
 const std::string kConfigArgs = "stream --model {file} --phase prefill --seq 8 -o {dir}/out.jsonl";
@@ -178,6 +186,17 @@ std::vector<BadInput> cases() {
        kConfigArgs, 2, {"{file}:18:", "only default RoPE is modelled"}},
       {"ConfigRopeTypeWrongType", "c.json", config_with("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": 5}"),
        kConfigArgs, 2, {"{file}", "a field has the wrong type"}},
+      // Study YAML (npusim sweep, docs/STUDIES.md).
+      {"StudyMalformedYaml", "st.yaml", study("values: [1, 4]", "values: [1, 4"), kStudyArgs, 2,
+       {"{file}:11:", "malformed YAML"}},
+      {"StudyUnknownKeyDidYouMean", "st.yaml", study("title: t", "titel: t"), kStudyArgs, 2,
+       {"{file}:2", "unknown key 'titel' in a study (did you mean 'title'?)"}},
+      {"StudyAxisWithoutValues", "st.yaml", study("values: [1, 4]", "values: []"), kStudyArgs, 2,
+       {"{file}:8", "axis 'batch' needs a list of values"}},
+      {"StudyUnknownVariant", "st.yaml", study("variant: fix", "variant: fixx"), kStudyArgs, 2,
+       {"{file}:4", "scenario has no variant 'fixx'"}},
+      {"StudyPlotOfUnknownAxis", "st.yaml", study("metrics:", "plots:\n  - {kind: line, x: bach, metric: timing.tpot_ms}\nmetrics:"),
+       kStudyArgs, 2, {"{file}:12", "plot x 'bach' is not an axis (did you mean 'batch'?)"}},
       // Op stream JSON Lines.
       {"StreamMalformedJson", "s.jsonl", kHeader + "{\"kind\": \"alloc\",\n", kStreamArgs, 2,
        {"{file}:2", "malformed JSON, expected one JSON object per line"}},
