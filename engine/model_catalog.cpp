@@ -20,8 +20,9 @@ std::vector<std::string> model_names() {
 
 ModelConfig load_model(const std::string& name_or_path) {
   const std::filesystem::path shipped = std::filesystem::path(models_dir()) / (name_or_path + ".json");
-  if (std::filesystem::exists(shipped)) return load_model_config(shipped.string());
-  if (std::filesystem::exists(name_or_path)) return load_model_config(name_or_path);
+  std::error_code ec;  // the throwing overload fails on names the OS refuses (too long)
+  if (std::filesystem::exists(shipped, ec)) return load_model_config(shipped.string());
+  if (std::filesystem::exists(name_or_path, ec)) return load_model_config(name_or_path);
   throw FailureError({"config", "models", "model", name_or_path, "",
                       "no model '" + name_or_path + "'" + did_you_mean(name_or_path, model_names()),
                       "use a name from `npusim models` or a path to a config.json", ""});

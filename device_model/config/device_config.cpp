@@ -138,7 +138,8 @@ std::string resolve_preset(const std::string& preset) {
   const bool is_path = preset.find('/') != std::string::npos || fs::path(preset).extension() == ".yaml" ||
                        fs::path(preset).extension() == ".yml";
   const std::string path = is_path ? preset : DeviceConfig::preset_dir() + "/" + preset + ".yaml";
-  if (fs::is_regular_file(path)) return path;
+  std::error_code ec;  // the throwing overload fails on names the OS refuses (too long)
+  if (fs::is_regular_file(path, ec)) return path;
   if (is_path) config_error("preset", preset, "preset file '" + preset + "' does not exist", "check the path", preset);
   config_error("preset", preset, "unknown device preset '" + preset + "'" + did_you_mean(preset, DeviceConfig::preset_names()),
                "`npusim presets` lists them", DeviceConfig::preset_dir());
