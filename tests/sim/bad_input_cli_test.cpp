@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct BadInput {
   int exit_code;
   std::vector<std::string> expected;  // substrings of the output; {file} expands
 };
+
+// gtest names a failing case by this instead of dumping its bytes.
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
 
 std::string expand(std::string text, const std::string& file, const std::string& dir) {
   for (const auto& [key, value] : {std::pair<std::string, std::string>{"{file}", file}, {"{dir}", dir},
