@@ -205,13 +205,13 @@ class NextnServer {
       // Draft prefill: position j sees the target's hidden at j and token j + 1.
       std::vector<std::vector<int32_t>> shifted(b);
       for (size_t s = 0; s < b; ++s) shifted[s].assign(seqs[s].tokens.begin() + 1, seqs[s].tokens.end());
-      drafts = propose(shifted, zero, out.hidden, request, 0);
+      drafts = propose(shifted, zero, out.hidden, 0);
     }
     mark("prefill", 0, w_.batch * p);
     em_.pop_frame();
     for (int64_t step = 0; !done(seqs); ++step) {
       if (speculative_) {
-        verify(seqs, drafts, request, step);
+        verify(seqs, drafts, step);
       } else {
         decode(seqs, step);
       }
@@ -232,7 +232,7 @@ class NextnServer {
   // steps_per_verify_ - 1 chained draft decodes on the draft's own hidden.
   std::vector<std::vector<int32_t>> propose(const std::vector<std::vector<int32_t>>& tokens,
                                             const std::vector<int64_t>& first,
-                                            const TensorRef& hidden, int64_t request, int64_t step) {
+                                            const TensorRef& hidden, int64_t step) {
     em_.set_phase("draft");
     const size_t b = tokens.size();
     std::vector<std::vector<int32_t>> drafts(b);
@@ -262,8 +262,7 @@ class NextnServer {
     return drafts;
   }
 
-  void verify(std::vector<Sequence>& seqs, std::vector<std::vector<int32_t>>& drafts,
-              int64_t request, int64_t step) {
+  void verify(std::vector<Sequence>& seqs, std::vector<std::vector<int32_t>>& drafts, int64_t step) {
     em_.set_phase("verify");
     em_.push_frame();
     const size_t b = seqs.size();
@@ -299,7 +298,7 @@ class NextnServer {
     }
     ++result_.spec.verify_steps;
     result_.spec.draft_tokens_proposed += steps_per_verify_;
-    drafts = propose(shifted, first, rows(out.hidden, accepted_rows), request, step + 1);
+    drafts = propose(shifted, first, rows(out.hidden, accepted_rows), step + 1);
     mark("verify", step, w_.batch * width);
     em_.pop_frame();
   }
