@@ -8,8 +8,8 @@ report_dir="${1:-$root/reports-out}"
 bash scripts/install_deps.sh
 bash scripts/build.sh release npusim
 npusim="$root/build/release/npusim"
-echo "== example op stream on the Ascend-910B preset"
-"$npusim" exec scenarios/streams/example_decode_layer.jsonl --max-lines 20
+echo "== example op stream (Qwen3-8B, batch 4, prompt 256, 2 graph decode steps) on the Ascend-910B preset"
+"$npusim" exec scenarios/streams/example_qwen3_8b_decode.jsonl --max-lines 20
 echo "== seed regression suite"
 status=0
 "$npusim" regress regressions/seed_suite.yaml --report-dir "$report_dir" -j "$(nproc)" || status=$?
