@@ -216,6 +216,10 @@ ModelConfig load_model_config(const std::string& path) {
   } catch (const json::parse_error& e) {
     throw FailureError({"config", "config.json", "json", "", "", std::string("not valid JSON: ") + e.what(),
                         "fix the file's syntax", where_at(path, text, e.byte == 0 ? 0 : e.byte - 1)});
+  } catch (const json::exception& e) {
+    // Not a syntax error but a value JSON cannot hold, e.g. a number that overflows.
+    throw FailureError({"config", "config.json", "json", "", "", std::string("not valid JSON: ") + e.what(),
+                        "fix the offending value", path});
   }
   if (!root.is_object())
     throw FailureError({"config", "config.json", "json", "", "", "a config.json must be a JSON object", "",
