@@ -89,4 +89,16 @@ float round_to_dtype(float value, DType dtype) {
   return value;
 }
 
+void round_to_dtype(float* values, int64_t n, int64_t stride, DType dtype) {
+  auto each = [&](auto round) {
+    for (int64_t i = 0; i < n; ++i) values[i * stride] = round(values[i * stride]);
+  };
+  switch (dtype) {
+    case DType::f32: return;
+    case DType::bf16: return each(round_bf16);
+    case DType::f16: return each(round_f16);
+    default: return each([dtype](float v) { return round_to_dtype(v, dtype); });
+  }
+}
+
 }  // namespace npusim

@@ -17,5 +17,7 @@ bool is_floating(DType dtype);
 // Rounds an fp32 value to what a tensor of `dtype` stores (round-to-nearest-even
 // for bf16/fp16, saturation and truncation for the integer types).
 float round_to_dtype(float value, DType dtype);
+// The same, in place, for n values `stride` floats apart (one dispatch per span).
+void round_to_dtype(float* values, int64_t n, int64_t stride, DType dtype);
 
 }  // namespace npusim

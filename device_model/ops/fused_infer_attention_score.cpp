@@ -377,41 +377,51 @@ void compute(const OpCall& call, TensorStore& store) {
     return offset;
   };
   std::vector<double> scores;
+  // Row offsets of each visible KV position, resolved (block table, checks)
+  // once per sequence and KV head instead of once per query head and token.
+  std::vector<int64_t> key_rows, value_rows, rope_rows;
   for (int64_t b = 0; b < g.batch; ++b) {
     const int64_t s_len = g.q_lens[b], kv_len = g.kv_lens[b];
-    for (int64_t h = 0; h < g.heads; ++h) {
-      const int64_t kv = h / group;
-      for (int64_t i = 0; i < s_len; ++i) {
-        const int64_t t = g.q_starts[b] + i;
-        const Window win = visible(mode, i, s_len, kv_len, pre, next);
-        scores.assign(static_cast<size_t>(std::max<int64_t>(0, win.last - win.first)), 0.0);
-        double best = -std::numeric_limits<double>::infinity();
-        for (int64_t j = win.first; j < win.last; ++j) {
-          double s = -std::numeric_limits<double>::infinity();
-          if (!masked(b, i, j)) {
-            const int64_t qo = qi(b, i, t, h, 0), ko = row(key, kv_offset(b, j, kv, g.key_head_dim, g.kv_heads), g.head_dim, "key");
-            double dot = dot_product(&query[qo], &key[ko], g.head_dim);
-            if (g.mla) {
-              const int64_t ro = qri(b, i, t, h, 0), kro = row(*key_rope, kv_offset(b, j, 0, g.key_rope_dim, 1), g.rope_dim, "key_rope");
-              dot += dot_product(&(*query_rope)[ro], &(*key_rope)[kro], g.rope_dim);
+    for (int64_t kv = 0; kv < g.kv_heads; ++kv) {
+      key_rows.resize(static_cast<size_t>(kv_len));
+      value_rows.resize(static_cast<size_t>(kv_len));
+      rope_rows.resize(g.mla ? static_cast<size_t>(kv_len) : 0);
+      for (int64_t j = 0; j < kv_len; ++j) {
+        key_rows[j] = row(key, kv_offset(b, j, kv, g.key_head_dim, g.kv_heads), g.head_dim, "key");
+        value_rows[j] = row(value, kv_offset(b, j, kv, g.value_dim, g.kv_heads), g.value_dim, "value");
+        if (g.mla) rope_rows[j] = row(*key_rope, kv_offset(b, j, 0, g.key_rope_dim, 1), g.rope_dim, "key_rope");
+      }
+      for (int64_t h = kv * group; h < (kv + 1) * group; ++h) {
+        for (int64_t i = 0; i < s_len; ++i) {
+          const int64_t t = g.q_starts[b] + i;
+          const Window win = visible(mode, i, s_len, kv_len, pre, next);
+          scores.assign(static_cast<size_t>(std::max<int64_t>(0, win.last - win.first)), 0.0);
+          double best = -std::numeric_limits<double>::infinity();
+          const float* q_row = &query[qi(b, i, t, h, 0)];
+          const float* q_rope = g.mla ? &(*query_rope)[qri(b, i, t, h, 0)] : nullptr;
+          for (int64_t j = win.first; j < win.last; ++j) {
+            double s = -std::numeric_limits<double>::infinity();
+            if (!masked(b, i, j)) {
+              double dot = dot_product(q_row, &key[key_rows[j]], g.head_dim);
+              if (g.mla) dot += dot_product(q_rope, &(*key_rope)[rope_rows[j]], g.rope_dim);
+              s = dot * scale;
             }
-            s = dot * scale;
+            scores[j - win.first] = s;
+            best = std::max(best, s);
           }
-          scores[j - win.first] = s;
-          best = std::max(best, s);
+          if (best == -std::numeric_limits<double>::infinity()) continue;  // fully masked row: zeros
+          double sum = 0;
+          for (double& s : scores) sum += (s = std::exp(s - best));
+          std::fill(acc.begin(), acc.end(), 0.0);
+          for (int64_t j = win.first; j < win.last; ++j) {
+            const double p = scores[j - win.first] / sum;
+            if (p == 0) continue;
+            const float* v_row = &value[value_rows[j]];
+            for (int64_t d = 0; d < g.value_dim; ++d) acc[d] += p * v_row[d];
+          }
+          const int64_t oo = oi(b, i, t, h, 0);
+          for (int64_t d = 0; d < g.value_dim; ++d) out[oo + d] = static_cast<float>(acc[d]);
         }
-        if (best == -std::numeric_limits<double>::infinity()) continue;  // fully masked row: zeros
-        double sum = 0;
-        for (double& s : scores) sum += (s = std::exp(s - best));
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (int64_t j = win.first; j < win.last; ++j) {
-          const double p = scores[j - win.first] / sum;
-          if (p == 0) continue;
-          const int64_t vo = row(value, kv_offset(b, j, kv, g.value_dim, g.kv_heads), g.value_dim, "value");
-          for (int64_t d = 0; d < g.value_dim; ++d) acc[d] += p * value[vo + d];
-        }
-        const int64_t oo = oi(b, i, t, h, 0);
-        for (int64_t d = 0; d < g.value_dim; ++d) out[oo + d] = static_cast<float>(acc[d]);
       }
     }
   }

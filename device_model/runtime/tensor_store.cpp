@@ -1,5 +1,7 @@
 #include "device_model/runtime/tensor_store.h"
 
+#include <algorithm>
+
 #include "op_stream/failure.h"
 
 namespace npusim::device {
@@ -53,10 +55,9 @@ std::vector<float> TensorStore::load(const TensorRef& tensor) const {
   const auto& slots = buffers_.at(tensor.buffer);
   const int64_t n = tensor.numel();
   std::vector<float> out(static_cast<size_t>(n), 0.0f);  // never-written memory reads as zero
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t slot = tensor.offset_bytes + i * stride;
-    if (slot < static_cast<int64_t>(slots.size())) out[i] = slots[slot];
-  }
+  const int64_t written = static_cast<int64_t>(slots.size()) - tensor.offset_bytes;
+  const int64_t readable = std::min(n, written > 0 ? (written + stride - 1) / stride : 0);
+  for (int64_t i = 0; i < readable; ++i) out[i] = slots[tensor.offset_bytes + i * stride];
   return out;
 }
 
@@ -70,8 +71,9 @@ void TensorStore::store(const TensorRef& tensor, const std::vector<float>& value
   auto& slots = buffers_[tensor.buffer];
   const int64_t end = tensor.offset_bytes + tensor.bytes();
   if (static_cast<int64_t>(slots.size()) < end) slots.resize(static_cast<size_t>(end), 0.0f);
-  for (int64_t i = 0; i < n; ++i)
-    slots[tensor.offset_bytes + i * stride] = round_to_dtype(values[i], tensor.dtype);
+  float* first = slots.data() + tensor.offset_bytes;
+  for (int64_t i = 0; i < n; ++i) first[i * stride] = values[i];
+  round_to_dtype(first, n, stride, tensor.dtype);
 }
 
 }  // namespace npusim::device
