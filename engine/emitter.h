@@ -19,6 +19,9 @@ using Slots = std::vector<NamedTensor>;
 class Emitter {
  public:
   explicit Emitter(OpSink& sink) : sink_(sink) {}
+  // Numbers new buffers from `first_buffer` on: for a stream that extends one
+  // whose buffers are already numbered (the aten import).
+  Emitter(OpSink& sink, BufferId first_buffer) : sink_(sink), next_buffer_(first_buffer) {}
 
   bool functional() const { return sink_.functional(); }
   const OpCapabilities& capabilities() const { return sink_.capabilities(); }
@@ -28,6 +31,7 @@ class Emitter {
   void set_phase(const std::string& phase) { origin_.phase = phase; }
   const std::string& phase() const { return origin_.phase; }
   void set_module(int layer, const std::string& module) { origin_.layer = layer; origin_.module = module; }
+  void set_origin(const Origin& origin) { origin_ = origin; }
   const Origin& origin() const { return origin_; }
 
   // A buffer that lives until free() (weights, caches, static graph buffers).

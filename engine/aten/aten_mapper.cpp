@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "op_stream/failure.h"
 
@@ -47,14 +48,30 @@ Failure malformed(const OpCall& call, const std::string& what) {
   return f;
 }
 
-AtenMapper::AtenMapper(const OpStream& captured) : captured_(captured) {
+std::optional<std::vector<float>> MappedStreamSink::read(const TensorRef&, const Origin&) {
+  throw std::logic_error("an aten import reads no tensor values");
+}
+
+const OpCapabilities& MappedStreamSink::capabilities() const {
+  throw std::logic_error("an aten import asks no device for its limits");
+}
+
+namespace {
+// The first buffer id no captured record uses: temporaries must not alias captured buffers.
+BufferId first_free_buffer(const OpStream& captured) {
+  BufferId next = 0;
   for (const auto& record : captured.records) {
-    next_buffer_ = std::max(next_buffer_, record.buffer + 1);
+    next = std::max(next, record.buffer + 1);
     for (const auto* slots : {&record.inputs, &record.outputs})
       for (const auto& slot : *slots)
-        if (slot.tensor) next_buffer_ = std::max(next_buffer_, slot.tensor->buffer + 1);
+        if (slot.tensor) next = std::max(next, slot.tensor->buffer + 1);
   }
+  return next;
 }
+}  // namespace
+
+AtenMapper::AtenMapper(const OpStream& captured)
+    : captured_(captured), emitter_(sink_, first_free_buffer(captured)) {}
 
 std::optional<size_t> AtenMapper::next_compute(size_t index) const {
   for (size_t i = index + 1; i < size(); ++i) {
@@ -115,65 +132,15 @@ TensorRef AtenMapper::contiguous_input(size_t index, const std::string& slot) {
   if (bytes != buffer_bytes_.end())
     src.offset_bytes = std::max<int64_t>(0, std::min(t.offset_bytes, bytes->second - t.bytes()));
   TensorRef dst = temp(t.shape, t.dtype, "contiguous." + slot);
-  result_.stream.records.push_back([&] {
-    OpCall copy;
-    copy.op = "Copy";
-    copy.inputs = {{"src", src}};
-    copy.outputs = {{"dst", dst}};
-    copy.origin = origin_;
-    return copy;
-  }());
+  emit("Copy", {{"src", src}}, {{"dst", dst}});
   return dst;
-}
-
-void AtenMapper::emit(const std::string& op, std::vector<NamedTensor> inputs, std::vector<NamedTensor> outputs,
-                      Attrs attrs) {
-  OpCall call;
-  call.op = op;
-  call.inputs = std::move(inputs);
-  call.outputs = std::move(outputs);
-  call.attrs = std::move(attrs);
-  call.origin = origin_;
-  result_.stream.records.push_back(std::move(call));
-}
-
-TensorRef AtenMapper::temp(const Shape& shape, DType dtype, const std::string& name) {
-  TensorRef t;
-  t.buffer = next_buffer_++;
-  t.shape = shape;
-  t.dtype = dtype;
-  OpCall alloc;
-  alloc.kind = RecordKind::alloc;
-  alloc.buffer = t.buffer;
-  alloc.bytes = t.bytes();
-  alloc.name = name;
-  alloc.origin = origin_;
-  result_.stream.records.push_back(std::move(alloc));
-  temps_.push_back(t.buffer);
-  return t;
 }
 
 TensorRef AtenMapper::constant(const std::string& name, const Shape& shape, DType dtype) {
   auto found = constants_.find(name);
   if (found != constants_.end()) return found->second;
-  TensorRef t = temp(shape, dtype, name);
-  temps_.pop_back();  // lives for the whole stream
-  return constants_.emplace(name, t).first->second;
-}
-
-void AtenMapper::release_temps() {
-  for (BufferId buffer : temps_) {
-    OpCall free_call;
-    free_call.kind = RecordKind::free;
-    free_call.buffer = buffer;
-    free_call.origin = origin_;
-    result_.stream.records.push_back(std::move(free_call));
-  }
-  temps_.clear();
-}
-
-void AtenMapper::begin(size_t index) {
-  origin_ = record(index).origin;
+  // Allocated outside the rule's frame: it lives for the whole stream.
+  return constants_.emplace(name, emitter_.alloc(shape, dtype, name)).first->second;
 }
 
 AtenImport AtenMapper::run() {
@@ -181,7 +148,7 @@ AtenImport AtenMapper::run() {
   result_.stream.meta = captured_.meta;
   for (size_t i = 0; i < size();) {
     const OpCall& call = record(i);
-    begin(i);
+    emitter_.set_origin(call.origin);
     if (call.kind == RecordKind::alloc) buffer_bytes_[call.buffer] = call.bytes;
     if (call.kind != RecordKind::op || call.op.rfind("aten.", 0) != 0) {
       result_.stream.records.push_back(call);  // runtime records and device ops pass through
@@ -196,12 +163,10 @@ AtenImport AtenMapper::run() {
     }
     const auto rule = rule_table().find(packet);
     const size_t mark = result_.stream.records.size();
+    emitter_.push_frame();
     const size_t consumed = rule == rule_table().end() ? 0 : rule->second(*this, i);
-    if (consumed == 0) {  // a rule that declines leaves nothing behind
-      result_.stream.records.resize(mark);
-      temps_.clear();
-    }
-    release_temps();
+    emitter_.pop_frame();  // frees the rule's temporaries
+    if (consumed == 0) result_.stream.records.resize(mark);  // a rule that declines leaves nothing behind
     // A pattern's allocs go before its device ops, its other runtime records after.
     std::vector<OpCall> allocs;
     auto& out = result_.stream.records;

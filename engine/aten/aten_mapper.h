@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/aten/aten_import.h"
+#include "engine/emitter.h"
 #include "op_stream/failure.h"
 
 namespace npusim::engine::aten {
@@ -34,6 +35,21 @@ std::string packet_name(const std::string& op);
 // Aten ops that only re-describe a storage (no data moves): they map to no op.
 bool is_view_op(const std::string& packet);
 
+// The mapped stream as the Emitter's sink: records are appended to it, and a
+// rule that declines is undone by truncating it. A mapping only writes records:
+// it reads no values and asks no device for its limits.
+class MappedStreamSink : public OpSink {
+ public:
+  explicit MappedStreamSink(std::vector<OpCall>& records) : records_(records) {}
+  void issue(OpCall call) override { records_.push_back(std::move(call)); }
+  std::optional<std::vector<float>> read(const TensorRef& tensor, const Origin& origin) override;
+  bool functional() const override { return false; }
+  const OpCapabilities& capabilities() const override;
+
+ private:
+  std::vector<OpCall>& records_;
+};
+
 class AtenMapper {
  public:
   explicit AtenMapper(const OpStream& captured);
@@ -58,21 +74,19 @@ class AtenMapper {
 
   // Writes a device op with the origin of the record being mapped; temporaries
   // made for it are freed after it.
-  void emit(const std::string& op, std::vector<NamedTensor> inputs, std::vector<NamedTensor> outputs,
-            Attrs attrs = {});
-  TensorRef temp(const Shape& shape, DType dtype, const std::string& name);
+  void emit(const std::string& op, Slots inputs, Slots outputs, Attrs attrs = {}) {
+    emitter_.op(op, std::move(inputs), std::move(outputs), std::move(attrs));
+  }
+  TensorRef temp(const Shape& shape, DType dtype, const std::string& name) { return emitter_.temp(shape, dtype, name); }
   // A device-resident constant made once (the compressed causal mask, ...).
   TensorRef constant(const std::string& name, const Shape& shape, DType dtype);
 
  private:
-  void begin(size_t index);
-  void release_temps();
-
   const OpStream& captured_;
   AtenImport result_;
-  Origin origin_;
-  BufferId next_buffer_ = 0;
-  std::vector<BufferId> temps_;
+  MappedStreamSink sink_{result_.stream.records};
+  // Numbers new buffers after the captured ones; one frame per rule holds its temporaries.
+  Emitter emitter_;
   std::map<std::string, TensorRef> constants_;
   std::map<BufferId, int64_t> buffer_bytes_;
 };

@@ -10,9 +10,9 @@
 #include <memory>
 #include <sstream>
 
-#include "fake_runs.h"
 #include "reports/atomic_file.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

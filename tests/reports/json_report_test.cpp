@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "draft07_validator.h"
-#include "fake_runs.h"
 #include "op_stream/failure.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

@@ -3,9 +3,9 @@
 // failure signature; escaped text reads back as written.
 #include <gtest/gtest.h>
 
-#include "fake_runs.h"
 #include "xml_document.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "fake_runs.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

@@ -1,8 +1,8 @@
 // When a run meets its expectations, and the suite totals built on that.
 #include <gtest/gtest.h>
 
-#include "fake_runs.h"
 #include "reports/suite_result.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

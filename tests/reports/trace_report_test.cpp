@@ -6,8 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "fake_runs.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

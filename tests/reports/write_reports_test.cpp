@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "fake_runs.h"
 #include "reports/report_writers.h"
+#include "tests/support/fake_runs.h"
 
 namespace npusim::reports {
 namespace {

@@ -2,26 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_runs.h"
+
 namespace npusim::sim {
 namespace {
 using reports::RunResult;
-
-Failure fia_failure() {
-  Failure f;
-  f.kind = "constraint";
-  f.op = "FusedInferAttentionScore";
-  f.parameter = "num_heads";
-  f.value = "20";
-  f.rule = "fia.mla.num_heads_power_of_two";
-  f.message = "num_heads must be one of 1, 2, 4, ...";
-  f.where = "layer 0 model.layers.0.self_attn (decode)";
-  return f;
-}
+using reports::testing::fia_heads_failure;
+using reports::testing::heads_run;
 
 TEST(Expectations, FailureSignatureMatchesEveryGivenField) {
-  const Failure f = fia_failure();
+  const Failure f = fia_heads_failure();
   EXPECT_TRUE(failure_matches(f, {{"kind", "constraint"}, {"rule", "fia.mla.num_heads_power_of_two"}, {"phase", "decode"}}));
-  EXPECT_TRUE(failure_matches(f, {{"message_contains", "one of 1, 2, 4"}}));
+  EXPECT_TRUE(failure_matches(f, {{"message_contains", "must be a power of two"}}));
   EXPECT_FALSE(failure_matches(f, {{"phase", "prefill"}}));
   EXPECT_FALSE(failure_matches(f, {{"kind", "oom"}}));
   EXPECT_FALSE(failure_matches(f, {{"parameter", "num_key_value_heads"}}));
@@ -37,14 +29,10 @@ scenarios::Variant variant_expecting(const std::string& outcome) {
 }
 
 std::vector<RunResult> two_runs(double tpot, double cosine) {
-  RunResult functional;
-  functional.variant = "fix";
-  functional.mode = "functional";
-  functional.outcome = "ok";
+  RunResult functional = heads_run("fix", "functional", "ok");
   functional.metrics["cosine_similarity"] = cosine;
-  RunResult timing = functional;
-  timing.mode = "timing";
-  timing.metrics = {{"tpot_ms", tpot}};
+  RunResult timing = heads_run("fix", "timing", "ok");
+  timing.metrics["tpot_ms"] = tpot;
   return {functional, timing};
 }
 
@@ -70,11 +58,8 @@ TEST(Expectations, AWrongOutcomeExpectationFails) {
 }
 
 TEST(Expectations, AFailureWithTheWrongRuleDoesNotMeetTheSignature) {
-  RunResult r;
-  r.variant = "bug";
-  r.mode = "functional";
-  r.outcome = "failed";
-  r.failure = fia_failure();
+  RunResult r = heads_run("bug", "functional", "failed");
+  r.failure = fia_heads_failure();
   std::vector<RunResult> runs{r};
   scenarios::Variant v;
   v.name = "bug";
@@ -87,13 +72,9 @@ TEST(Expectations, AFailureWithTheWrongRuleDoesNotMeetTheSignature) {
 TEST(Expectations, ComparisonRecordsTheRatioAndChecksItsBounds) {
   scenarios::Scenario s;
   s.comparisons.push_back({"padding_cost", "", "timing.tpot_ms", "fix", "whatif", 1.0, 1.7, {}});
-  RunResult fix;
-  fix.variant = "fix";
-  fix.mode = "timing";
-  fix.outcome = "ok";
+  RunResult fix = heads_run("fix", "timing", "ok");
   fix.metrics["tpot_ms"] = 3.0;
-  RunResult whatif = fix;
-  whatif.variant = "whatif";
+  RunResult whatif = heads_run("whatif", "timing", "ok");
   whatif.metrics["tpot_ms"] = 2.0;
   std::vector<RunResult> runs{fix, whatif};
   check_comparisons(s, runs);
