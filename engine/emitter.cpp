@@ -144,5 +144,12 @@ TensorRef leading_rows(const TensorRef& tensor, int64_t start, int64_t count) {
   return out;
 }
 
+TensorRef view(const TensorRef& base, int64_t offset_elements, const Shape& shape) {
+  TensorRef out = base;
+  out.offset_bytes += offset_elements * dtype_size_bytes(base.dtype);
+  out.shape = shape;
+  return out;
+}
+
 }  // namespace npusim::engine
 

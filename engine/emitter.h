@@ -79,5 +79,7 @@ class Emitter {
 // Free views of contiguous tensors (OPS.md: reshape and leading-dim slicing are views).
 TensorRef reshaped(const TensorRef& tensor, const Shape& shape);
 TensorRef leading_rows(const TensorRef& tensor, int64_t start, int64_t count);
+// The contiguous view `shape` starting `offset_elements` elements into `base`.
+TensorRef view(const TensorRef& base, int64_t offset_elements, const Shape& shape);
 
 }  // namespace npusim::engine

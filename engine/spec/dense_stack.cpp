@@ -38,20 +38,20 @@ int64_t StepPositions::total_tokens() const {
   return std::accumulate(query_tokens.begin(), query_tokens.end(), int64_t{0});
 }
 
-DenseStack::DenseStack(OpBuilder& builder, const DenseDims& dims, int64_t layers,
+DenseStack::DenseStack(Emitter& builder, const DenseDims& dims, int64_t layers,
                        const std::string& prefix, uint64_t seed)
     : builder_(builder), dims_(dims), prefix_(prefix) {
   const DType dt = dims.dtype;
   const int64_t h = dims.hidden, d = dims.head_dim, inter = dims.intermediate;
   const int64_t qkv_rows = dims.q_size() + 2 * dims.kv_size();
   auto linear = [&](int64_t layer, const std::string& leaf, int64_t out, int64_t in) {
-    TensorRef w = builder_.alloc(layer_name(prefix, layer, leaf), {out, in}, dt);
+    TensorRef w = builder_.alloc({out, in}, dt, layer_name(prefix, layer, leaf));
     // 1/sqrt(fan_in) keeps activations O(1) through the random stack.
     builder_.fill(w, "normal", seed++, 1.0 / std::sqrt(static_cast<double>(in)));
     return w;
   };
   auto norm = [&](int64_t layer, const std::string& leaf, int64_t size) {
-    TensorRef g = builder_.alloc(layer_name(prefix, layer, leaf), {size}, dt);
+    TensorRef g = builder_.alloc({size}, dt, layer_name(prefix, layer, leaf));
     builder_.fill(g, "ones", 0, 1.0);
     return g;
   };
@@ -67,8 +67,7 @@ DenseStack::DenseStack(OpBuilder& builder, const DenseDims& dims, int64_t layers
     w.down = linear(l, "mlp.down_proj.weight", h, inter);
     weights_.push_back(w);
   }
-  causal_mask_ = builder_.alloc(prefix + ".attn_mask", {kCompressedMaskSide, kCompressedMaskSide},
-                                DType::i8);
+  causal_mask_ = builder_.alloc({kCompressedMaskSide, kCompressedMaskSide}, DType::i8, prefix + ".attn_mask");
   std::vector<float> mask;
   if (builder_.functional()) {
     mask.resize(kCompressedMaskSide * kCompressedMaskSide);
@@ -82,7 +81,7 @@ TensorRef DenseStack::scratch(const std::string& name, const Shape& shape, DType
   std::string key = name + shape_string(shape) + std::string(dtype_name(dtype));
   auto it = scratch_.find(key);
   if (it != scratch_.end()) return it->second;
-  TensorRef tensor = builder_.alloc(prefix_ + ".workspace." + name, shape, dtype);
+  TensorRef tensor = builder_.alloc(shape, dtype, prefix_ + ".workspace." + name);
   scratch_.emplace(key, tensor);
   return tensor;
 }
@@ -94,13 +93,11 @@ PagedKvCache DenseStack::make_cache(int64_t batch, int64_t max_tokens, int64_t b
   cache.blocks_per_sequence = (max_tokens + block_size - 1) / block_size;
   const int64_t blocks = batch * cache.blocks_per_sequence;
   for (int64_t l = 0; l < layers(); ++l) {
-    cache.key.push_back(builder_.alloc(layer_name(prefix_, l, "k_cache"),
-                                       {blocks, block_size, dims_.kv_size()}, dims_.dtype));
-    cache.value.push_back(builder_.alloc(layer_name(prefix_, l, "v_cache"),
-                                         {blocks, block_size, dims_.kv_size()}, dims_.dtype));
+    cache.key.push_back(builder_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "k_cache")));
+    cache.value.push_back(builder_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "v_cache")));
   }
   cache.block_table =
-      builder_.alloc(prefix_ + ".block_table", {batch, cache.blocks_per_sequence}, DType::i32);
+      builder_.alloc({batch, cache.blocks_per_sequence}, DType::i32, prefix_ + ".block_table");
   std::vector<float> table;
   if (builder_.functional()) {
     table.resize(blocks);
@@ -144,8 +141,8 @@ void DenseStack::write_positions(const PagedKvCache& cache, const StepPositions&
 TensorRef DenseStack::qkv_projection(int64_t layer, const TensorRef& normed) const {
   const int64_t t = normed.shape[0];
   TensorRef qkv = scratch("qkv", {t, dims_.q_size() + 2 * dims_.kv_size()}, dims_.dtype);
-  builder_.op("MatMul", {slot("x", normed), slot("weight", weights_[layer].qkv)},
-              {slot("y", qkv)});
+  builder_.op("MatMul", {{"x", normed}, {"weight", weights_[layer].qkv}},
+              {{"y", qkv}});
   return qkv;
 }
 
@@ -156,10 +153,10 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
   const int64_t t = qkv.shape[0], d = dims_.head_dim;
   if (fused) {
     builder_.op("SplitQkvRmsnormRope",
-                {slot("input", qkv), slot("cos", step.cos), slot("sin", step.sin),
-                 slot("q_weight", w.q_norm), slot("k_weight", w.k_norm), none_slot("q_bias"),
-                 none_slot("k_bias")},
-                {slot("q", q), slot("k", k), slot("v", v)},
+                {{"input", qkv}, {"cos", step.cos}, {"sin", step.sin},
+                 {"q_weight", w.q_norm}, {"k_weight", w.k_norm}, {"q_bias", std::nullopt},
+                 {"k_bias", std::nullopt}},
+                {{"q", q}, {"k", k}, {"v", v}},
                 Attrs{{"q_hidden_size", dims_.q_size()},
                       {"kv_hidden_size", dims_.kv_size()},
                       {"head_dim", d},
@@ -171,25 +168,25 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
   // The generic path: split, per-head RMSNorm of q and k, then rotary.
   TensorRef q_raw = scratch("q_raw", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_raw = scratch("k_raw", {t, dims_.kv_size()}, dims_.dtype);
-  builder_.op("Slice", {slot("x", qkv)}, {slot("y", q_raw)},
+  builder_.op("Slice", {{"x", qkv}}, {{"y", q_raw}},
               Attrs{{"dim", int64_t{1}}, {"start", int64_t{0}}, {"length", dims_.q_size()}});
-  builder_.op("Slice", {slot("x", qkv)}, {slot("y", k_raw)},
+  builder_.op("Slice", {{"x", qkv}}, {{"y", k_raw}},
               Attrs{{"dim", int64_t{1}}, {"start", dims_.q_size()}, {"length", dims_.kv_size()}});
-  builder_.op("Slice", {slot("x", qkv)}, {slot("y", v)},
+  builder_.op("Slice", {{"x", qkv}}, {{"y", v}},
               Attrs{{"dim", int64_t{1}},
                     {"start", dims_.q_size() + dims_.kv_size()},
                     {"length", dims_.kv_size()}});
   TensorRef q_normed = scratch("q_normed", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_normed = scratch("k_normed", {t, dims_.kv_size()}, dims_.dtype);
-  builder_.op("RmsNorm", {slot("x", view(q_raw, 0, {t, dims_.heads, d})), slot("gamma", w.q_norm)},
-              {slot("y", view(q_normed, 0, {t, dims_.heads, d}))}, Attrs{{"eps", dims_.eps}});
+  builder_.op("RmsNorm", {{"x", view(q_raw, 0, {t, dims_.heads, d})}, {"gamma", w.q_norm}},
+              {{"y", view(q_normed, 0, {t, dims_.heads, d})}}, Attrs{{"eps", dims_.eps}});
   builder_.op("RmsNorm",
-              {slot("x", view(k_raw, 0, {t, dims_.kv_heads, d})), slot("gamma", w.k_norm)},
-              {slot("y", view(k_normed, 0, {t, dims_.kv_heads, d}))}, Attrs{{"eps", dims_.eps}});
+              {{"x", view(k_raw, 0, {t, dims_.kv_heads, d})}, {"gamma", w.k_norm}},
+              {{"y", view(k_normed, 0, {t, dims_.kv_heads, d})}}, Attrs{{"eps", dims_.eps}});
   builder_.op("RotaryEmbedding",
-              {slot("query", q_normed), slot("key", k_normed), slot("cos", step.cos),
-               slot("sin", step.sin)},
-              {slot("query_out", q), slot("key_out", k)},
+              {{"query", q_normed}, {"key", k_normed}, {"cos", step.cos},
+               {"sin", step.sin}},
+              {{"query_out", q}, {"key_out", k}},
               Attrs{{"head_dim", d}, {"rotary_dim", d}, {"is_neox_style", true}});
 }
 
@@ -197,11 +194,11 @@ void DenseStack::cache_kv(int64_t layer, const TensorRef& k, const TensorRef& v,
                           const PagedKvCache& cache, const StepTensors& step) const {
   const int64_t t = k.shape[0];
   builder_.op("ReshapeAndCache",
-              {slot("key", view(k, 0, {t, dims_.kv_heads, dims_.head_dim})),
-               slot("value", view(v, 0, {t, dims_.kv_heads, dims_.head_dim})),
-               slot("key_cache", cache.key[layer]), slot("value_cache", cache.value[layer]),
-               slot("slot_mapping", step.slot_mapping)},
-              {slot("key_cache", cache.key[layer]), slot("value_cache", cache.value[layer])});
+              {{"key", view(k, 0, {t, dims_.kv_heads, dims_.head_dim})},
+               {"value", view(v, 0, {t, dims_.kv_heads, dims_.head_dim})},
+               {"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]},
+               {"slot_mapping", step.slot_mapping}},
+              {{"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]}});
 }
 
 void DenseStack::emit_kv_append(int64_t layer, const TensorRef& x, const PagedKvCache& cache,
@@ -221,7 +218,7 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   const LayerWeights& w = weights_[layer];
   const int64_t t = x.shape[0], h = dims_.hidden, d = dims_.head_dim;
   TensorRef normed = scratch("normed", {t, h}, dims_.dtype);
-  builder_.op("RmsNorm", {slot("x", x), slot("gamma", w.input_norm)}, {slot("y", normed)},
+  builder_.op("RmsNorm", {{"x", x}, {"gamma", w.input_norm}}, {{"y", normed}},
               Attrs{{"eps", dims_.eps}});
   TensorRef qkv = qkv_projection(layer, normed);
   TensorRef q = scratch("q", {t, dims_.q_size()}, dims_.dtype);
@@ -236,11 +233,11 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   const bool causal = attention == BlockAttention::causal;
   TensorRef attn = scratch("attn", {t, dims_.q_size()}, dims_.dtype);
   builder_.op("FusedInferAttentionScore",
-              {slot("query", view(q, 0, {t, dims_.heads, d})), slot("key", cache.key[layer]),
-               slot("value", cache.value[layer]),
-               causal ? slot("atten_mask", causal_mask_) : none_slot("atten_mask"),
-               slot("block_table", cache.block_table)},
-              {slot("attention_out", view(attn, 0, {t, dims_.heads, d}))},
+              {{"query", view(q, 0, {t, dims_.heads, d})}, {"key", cache.key[layer]},
+               {"value", cache.value[layer]},
+               causal ? NamedTensor{"atten_mask", causal_mask_} : NamedTensor{"atten_mask", std::nullopt},
+               {"block_table", cache.block_table}},
+              {{"attention_out", view(attn, 0, {t, dims_.heads, d})}},
               Attrs{{"num_heads", dims_.heads},
                     {"num_key_value_heads", dims_.kv_heads},
                     {"input_layout", std::string("TND")},
@@ -252,19 +249,19 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
                     {"pre_tokens", kUnboundedWindow},
                     {"next_tokens", causal ? int64_t{0} : kUnboundedWindow}});
   TensorRef o = scratch("o", {t, h}, dims_.dtype);
-  builder_.op("MatMul", {slot("x", attn), slot("weight", w.o)}, {slot("y", o)});
+  builder_.op("MatMul", {{"x", attn}, {"weight", w.o}}, {{"y", o}});
   TensorRef post = scratch("post_normed", {t, h}, dims_.dtype);
   TensorRef residual = scratch("residual", {t, h}, dims_.dtype);
-  builder_.op("AddRmsNorm", {slot("x", o), slot("residual", x), slot("gamma", w.post_norm)},
-              {slot("y", post), slot("residual_out", residual)}, Attrs{{"eps", dims_.eps}});
+  builder_.op("AddRmsNorm", {{"x", o}, {"residual", x}, {"gamma", w.post_norm}},
+              {{"y", post}, {"residual_out", residual}}, Attrs{{"eps", dims_.eps}});
   TensorRef gate_up = scratch("gate_up", {t, 2 * dims_.intermediate}, dims_.dtype);
-  builder_.op("MatMul", {slot("x", post), slot("weight", w.gate_up)}, {slot("y", gate_up)});
+  builder_.op("MatMul", {{"x", post}, {"weight", w.gate_up}}, {{"y", gate_up}});
   TensorRef act = scratch("act", {t, dims_.intermediate}, dims_.dtype);
-  builder_.op("Elementwise", {slot("x", gate_up)}, {slot("y", act)},
+  builder_.op("Elementwise", {{"x", gate_up}}, {{"y", act}},
               Attrs{{"fn", std::string("silu_mul")}});
   TensorRef mlp = scratch("mlp", {t, h}, dims_.dtype);
-  builder_.op("MatMul", {slot("x", act), slot("weight", w.down)}, {slot("y", mlp)});
-  builder_.op("Elementwise", {slot("x", mlp), slot("other", residual)}, {slot("y", out)},
+  builder_.op("MatMul", {{"x", act}, {"weight", w.down}}, {{"y", mlp}});
+  builder_.op("Elementwise", {{"x", mlp}, {"other", residual}}, {{"y", out}},
               Attrs{{"fn", std::string("add")}});
 }
 

@@ -1,9 +1,10 @@
 // A Qwen3-style dense decoder stack (GQA, QK-norm, SwiGLU MLP) emitted on the
 // NPU path: RmsNorm, qkv MatMul, fused SplitQkvRmsnormRope, ReshapeAndCache into
 // a paged KV cache, FIA in TND layout, o MatMul, AddRmsNorm, MLP. The DFlash
-// draft layers are this stack with ENCODER_ONLY attention; the speculative
-// runner also uses it as the Qwen3 target until the core engine exposes a
-// "run target layers, return hidden states" hook (see the H4 report).
+// draft layers are this stack with ENCODER_ONLY attention. The speculative
+// runner also drives its Qwen3 target through it (DenseTarget): the core
+// ModelRunner's graph runner captures decode only, and DFlash replays a
+// block-verify graph; moving the target onto ModelRunner is open work.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -11,7 +12,7 @@
 #include <vector>
 
 #include "engine/model_config.h"
-#include "engine/spec/op_builder.h"
+#include "engine/emitter.h"
 
 namespace npusim::engine::spec {
 
@@ -60,7 +61,7 @@ struct StepTensors {
 class DenseStack {
  public:
   // Allocates and seeds the weights of `layers` layers under `prefix`.
-  DenseStack(OpBuilder& builder, const DenseDims& dims, int64_t layers, const std::string& prefix,
+  DenseStack(Emitter& builder, const DenseDims& dims, int64_t layers, const std::string& prefix,
              uint64_t seed);
 
   PagedKvCache make_cache(int64_t batch, int64_t max_tokens, int64_t block_size) const;
@@ -82,7 +83,7 @@ class DenseStack {
 
   const DenseDims& dims() const { return dims_; }
   int64_t layers() const { return static_cast<int64_t>(weights_.size()); }
-  OpBuilder& builder() const { return builder_; }
+  Emitter& builder() const { return builder_; }
 
  private:
   struct LayerWeights {
@@ -95,7 +96,7 @@ class DenseStack {
                 const StepTensors& step) const;
   TensorRef scratch(const std::string& name, const Shape& shape, DType dtype) const;
 
-  OpBuilder& builder_;
+  Emitter& builder_;
   DenseDims dims_;
   std::string prefix_;
   std::vector<LayerWeights> weights_;

@@ -1,7 +1,7 @@
 // The Qwen3 target as the speculative runner drives it: embedding, the dense
 // stack with causal attention, final norm, LM head, greedy ArgMax, and every
-// layer's output kept for DFlash's context features. Stand-in until the core
-// engine exposes its Qwen3 forward with per-layer hidden states (H4 report).
+// layer's output kept for DFlash's context features. A second Qwen3 forward
+// beside ModelRunner's (see dense_stack.h for why it is still here).
 #pragma once
 #include <vector>
 
@@ -16,7 +16,7 @@ struct TargetOutputs {
 
 class DenseTarget {
  public:
-  DenseTarget(OpBuilder& builder, const DenseDims& dims, int64_t layers, uint64_t seed);
+  DenseTarget(Emitter& builder, const DenseDims& dims, int64_t layers, uint64_t seed);
 
   // The static input-id buffer a forward of `tokens` tokens reads.
   TensorRef input_ids(int64_t tokens) const;

@@ -4,18 +4,18 @@
 
 namespace npusim::engine::spec {
 
-DflashDraft::DflashDraft(OpBuilder& builder, const DenseDims& dims, int64_t layers,
+DflashDraft::DflashDraft(Emitter& builder, const DenseDims& dims, int64_t layers,
                          int64_t target_feature_layers, uint64_t seed)
     : stack_(builder, dims, layers, "draft", seed) {
   const int64_t in = target_feature_layers * dims.hidden;
-  fc_ = builder.alloc("draft.fc.weight", {dims.hidden, in}, dims.dtype);
+  fc_ = builder.alloc({dims.hidden, in}, dims.dtype, "draft.fc.weight");
   builder.fill(fc_, "normal", seed + 3'000'017, 1.0 / std::sqrt(static_cast<double>(in)));
-  hidden_norm_ = builder.alloc("draft.hidden_norm.weight", {dims.hidden}, dims.dtype);
+  hidden_norm_ = builder.alloc({dims.hidden}, dims.dtype, "draft.hidden_norm.weight");
   builder.fill(hidden_norm_, "ones", 0, 1.0);
-  final_norm_ = builder.alloc("draft.norm.weight", {dims.hidden}, dims.dtype);
+  final_norm_ = builder.alloc({dims.hidden}, dims.dtype, "draft.norm.weight");
   builder.fill(final_norm_, "ones", 0, 1.0);
   // Seeded until the runner fits it (ridge readout) in functional mode.
-  readout_ = builder.alloc("draft.lm_head.weight", {dims.vocab, dims.hidden}, dims.dtype);
+  readout_ = builder.alloc({dims.vocab, dims.hidden}, dims.dtype, "draft.lm_head.weight");
   builder.fill(readout_, "normal", seed + 4'000'037,
                1.0 / std::sqrt(static_cast<double>(dims.hidden)));
 }
@@ -24,8 +24,8 @@ TensorRef DflashDraft::buffer(const std::string& name, const Shape& shape, DType
   std::string key = name + shape_string(shape);
   auto it = buffers_.find(key);
   if (it != buffers_.end()) return it->second;
-  OpBuilder& b = stack_.builder();
-  TensorRef tensor = b.alloc("draft.workspace." + name, shape, dtype);
+  Emitter& b = stack_.builder();
+  TensorRef tensor = b.alloc(shape, dtype, "draft.workspace." + name);
   buffers_.emplace(key, tensor);
   return tensor;
 }
@@ -40,13 +40,13 @@ TensorRef DflashDraft::static_input_embeds(int64_t tokens) const {
 
 void DflashDraft::append_context(const TensorRef& target_features, const PagedKvCache& cache,
                                  const StepTensors& step, bool fused) const {
-  OpBuilder& b = stack_.builder();
+  Emitter& b = stack_.builder();
   const DenseDims& dims = stack_.dims();
   const int64_t n = target_features.shape[0];
   TensorRef projected = buffer("ctx_projected", {n, dims.hidden}, dims.dtype);
-  b.op("MatMul", {slot("x", target_features), slot("weight", fc_)}, {slot("y", projected)});
+  b.op("MatMul", {{"x", target_features}, {"weight", fc_}}, {{"y", projected}});
   TensorRef normed = buffer("ctx_normed", {n, dims.hidden}, dims.dtype);
-  b.op("RmsNorm", {slot("x", projected), slot("gamma", hidden_norm_)}, {slot("y", normed)},
+  b.op("RmsNorm", {{"x", projected}, {"gamma", hidden_norm_}}, {{"y", normed}},
        Attrs{{"eps", dims.eps}});
   for (int64_t l = 0; l < stack_.layers(); ++l) stack_.emit_kv_append(l, normed, cache, step, fused);
 }
@@ -54,7 +54,7 @@ void DflashDraft::append_context(const TensorRef& target_features, const PagedKv
 DraftOutputs DflashDraft::block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
                                         const StepPositions& positions, const StepTensors& step,
                                         BlockAttention attention) const {
-  OpBuilder& b = stack_.builder();
+  Emitter& b = stack_.builder();
   const DenseDims& dims = stack_.dims();
   const int64_t t = input_embeds.shape[0];
   TensorRef x = input_embeds;
@@ -65,12 +65,12 @@ DraftOutputs DflashDraft::block_forward(const TensorRef& input_embeds, const Pag
   }
   DraftOutputs out;
   out.features = buffer("features", {t, dims.hidden}, dims.dtype);
-  b.op("RmsNorm", {slot("x", x), slot("gamma", final_norm_)}, {slot("y", out.features)},
+  b.op("RmsNorm", {{"x", x}, {"gamma", final_norm_}}, {{"y", out.features}},
        Attrs{{"eps", dims.eps}});
   TensorRef logits = buffer("logits", {t, dims.vocab}, dims.dtype);
-  b.op("MatMul", {slot("x", out.features), slot("weight", readout_)}, {slot("y", logits)});
+  b.op("MatMul", {{"x", out.features}, {"weight", readout_}}, {{"y", logits}});
   out.tokens = buffer("tokens", {t}, DType::i32);
-  b.op("ArgMax", {slot("x", logits)}, {slot("indices", out.tokens)});
+  b.op("ArgMax", {{"x", logits}}, {{"indices", out.tokens}});
   return out;
 }
 

@@ -206,7 +206,7 @@ class Session {
 
   void mark(const std::string& kind, int64_t step, int64_t tokens) {
     builder_.synchronize(kind, step);
-    steps_.push_back(StepMark{kind, step, tokens, builder_.issued()});
+    steps_.push_back(StepMark{kind, step, tokens, builder_.records_issued()});
   }
 
   void set_phase(const std::string& phase) { builder_.set_origin(Origin{-1, "model", phase}); }
@@ -273,9 +273,9 @@ class Session {
     const int64_t width = dims_.hidden * static_cast<int64_t>(layer_ids_.size());
     std::vector<NamedTensor> parts;
     for (size_t i = 0; i < layer_ids_.size(); ++i)
-      parts.push_back(slot("x" + std::to_string(i), out.layer_outputs[layer_ids_[i]]));
+      parts.push_back(NamedTensor{"x" + std::to_string(i), out.layer_outputs[layer_ids_[i]]});
     TensorRef features = draft_->buffer("target_features", {rows, width}, dims_.dtype);
-    builder_.op("Concat", parts, {slot("y", features)}, Attrs{{"dim", int64_t{1}}});
+    builder_.op("Concat", parts, {{"y", features}}, Attrs{{"dim", int64_t{1}}});
     const int64_t n = pos.total_tokens();
     TensorRef packed = features;
     if (n != rows) {
@@ -283,8 +283,8 @@ class Session {
       int64_t at = 0;
       for (size_t b = 0; b < pos.query_tokens.size(); ++b) {
         const int64_t k = pos.query_tokens[b];
-        builder_.op("Copy", {slot("src", view(features, b * stride * width, {k, width}))},
-                    {slot("dst", view(packed, at * width, {k, width}))});
+        builder_.op("Copy", {{"src", view(features, b * stride * width, {k, width})}},
+                    {{"dst", view(packed, at * width, {k, width})}});
         at += k;
       }
       packed = view(packed, 0, {n, width});
@@ -307,11 +307,11 @@ class Session {
     TensorRef block_ids = draft_->buffer("block_ids", {t}, DType::i32);
     write_ids(block_ids, ids);
     TensorRef fresh = draft_->buffer("embeds", {t, dims_.hidden}, dims_.dtype);
-    builder_.op("Embedding", {slot("weight", target_->embedding()), slot("indices", block_ids)},
-                {slot("y", fresh)});
+    builder_.op("Embedding", {{"weight", target_->embedding()}, {"indices", block_ids}},
+                {{"y", fresh}});
     TensorRef input_embeds = draft_->static_input_embeds(t);
     if (patch("sglang#23122/copy-input-embeds")) {
-      builder_.op("Copy", {slot("src", fresh)}, {slot("dst", input_embeds)});
+      builder_.op("Copy", {{"src", fresh}}, {{"dst", input_embeds}});
     }
     StepPositions pos = positions_for(seqs, block_);
     StepTensors tensors = draft_->stack().make_step_tensors(t);
@@ -441,7 +441,7 @@ class Session {
 
   Workload workload_;
   const PatchSet* patches_;
-  OpBuilder builder_;
+  Emitter builder_;
   StepGraph graphs_;
   DenseDims dims_;
   std::unique_ptr<DenseTarget> target_;

@@ -2,7 +2,7 @@
 
 namespace npusim::engine::spec {
 
-void StepGraph::run(OpBuilder& builder, const std::string& name,
+void StepGraph::run(Emitter& builder, const std::string& name,
                     const std::function<void()>& forward) {
   if (!enabled_) {
     forward();
@@ -14,10 +14,10 @@ void StepGraph::run(OpBuilder& builder, const std::string& name,
     forward();
     builder.set_origin(saved);
   }
-  builder.graph(RecordKind::graph_begin, name);
+  builder.graph_begin(name);
   forward();
-  builder.graph(RecordKind::graph_end, name);
-  builder.graph(RecordKind::graph_replay, name);
+  builder.graph_end(name);
+  builder.graph_replay(name);
 }
 
 }  // namespace npusim::engine::spec

@@ -10,14 +10,14 @@
 #include <set>
 #include <string>
 
-#include "engine/spec/op_builder.h"
+#include "engine/emitter.h"
 
 namespace npusim::engine::spec {
 
 class StepGraph {
  public:
   explicit StepGraph(bool enabled) : enabled_(enabled) {}
-  void run(OpBuilder& builder, const std::string& name, const std::function<void()>& forward);
+  void run(Emitter& builder, const std::string& name, const std::function<void()>& forward);
 
  private:
   bool enabled_;
