@@ -27,7 +27,7 @@ TimingResult run(bool as_graph, const char* preset) {
 double run_ns(const TimingResult& r, bool as_graph) {
   double start = 0;
   for (const auto& op : r.ops)
-    if (as_graph && op.op == "graph_replay") start = op.host_start_ns;
+    if (as_graph && op.op() == "graph_replay") start = op.host_start_ns;
   return r.total_ns - start;
 }
 
@@ -38,7 +38,7 @@ void expect_graph_beats_eager(const char* preset) {
   EXPECT_GT(eager.host_launch_ns, 0.9 * eager.total_ns) << "eager small ops are launch-bound";
   EXPECT_LT(device_ns, 0.25 * eager.total_ns);
   int nodes = 0;
-  for (const auto& op : graph.ops) nodes += op.graph == "g" && op.op == "Elementwise";
+  for (const auto& op : graph.ops) nodes += op.graph() == "g" && op.op() == "Elementwise";
   EXPECT_EQ(nodes, kSmallOps);
   EXPECT_GT(run_ns(eager, false), 3.0 * run_ns(graph, true)) << preset;
 }

@@ -72,7 +72,7 @@ class StreamBuilder {
 // The timed op of record `index` (eager launches only).
 inline const TimedOp& timed(const TimingResult& r, size_t index) {
   for (const auto& op : r.ops)
-    if (op.record == index && op.graph.empty()) return op;
+    if (op.record == index && op.graph().empty()) return op;
   throw std::runtime_error("no timed op for record " + std::to_string(index));
 }
 
