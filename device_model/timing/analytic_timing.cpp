@@ -7,20 +7,27 @@
 
 namespace npusim::device {
 
-TimingResult simulate_analytic(const LaunchPlan& plan, const HardwareSpec& spec) {
+TimingResult simulate_analytic(const std::vector<OpCall>& records, const HardwareSpec& spec) {
   TimingResult r;
   r.cube_cores = spec.cube_cores;
   r.vector_cores = spec.vector_cores;
-  r.ops.reserve(plan.launches.size());
+  // Graph replays add their nodes: a decode stream plans about twice its records.
+  r.ops.reserve(2 * records.size());
+  const auto tables = std::make_shared<LaunchTables>();
   // An op alone on the device takes the same time whenever it runs, so each
   // work entry is evaluated once: the nodes of every replay share their
-  // captured op's entry until a graph_update re-plans it into a new one.
-  std::vector<OpTime> op_times(plan.tables->works.size());
-  std::vector<char> timed(plan.tables->works.size(), 0);
+  // captured op's entry until a graph_update re-plans it into a new one, and
+  // ops of the same shape share one entry.
+  std::vector<OpTime> op_times;
+  std::vector<char> timed;
   auto op_time = [&](const PlannedLaunch& p) {
     const size_t w = static_cast<size_t>(p.work);
+    if (w >= timed.size()) {
+      op_times.resize(tables->works.size());
+      timed.resize(tables->works.size(), 0);
+    }
     if (!timed[w]) {
-      op_times[w] = analytic_op_time(plan.tables->works[w], spec);
+      op_times[w] = analytic_op_time(tables->works[w], spec);
       timed[w] = 1;
     }
     return op_times[w];
@@ -32,12 +39,13 @@ TimingResult simulate_analytic(const LaunchPlan& plan, const HardwareSpec& spec)
     for (const auto& entry : stream_free) t = std::max(t, entry.second);
     return t;
   };
-  for (const PlannedLaunch& p : plan.launches) {
+  // Each launch is timed as the plan hands it out: no launch list is kept.
+  plan_launches(records, spec, *tables, [&](const PlannedLaunch& p) {
     const OpTime op = p.has_work() ? op_time(p) : OpTime{};
     const LaunchKind kind = p.kind;
     const double host_ns = p.host_ns, fixed_ns = p.device_fixed_ns;
     double& free = stream_free[p.stream];
-    r.ops.push_back(timed_op_for(p, plan));
+    r.ops.push_back(timed_op_for(p, tables));
     TimedOp& t = r.ops.back();
     const CoreKind core = t.work().core;
     t.host_start_ns = host;
@@ -71,7 +79,7 @@ TimingResult simulate_analytic(const LaunchPlan& plan, const HardwareSpec& spec)
     }
     if (kind != LaunchKind::copy && kind != LaunchKind::synchronize) r.host_launch_ns += host_ns;
     t.host_end_ns = host;
-  }
+  });
   r.total_ns = std::max(host, all_streams_done());
   return r;
 }

@@ -9,6 +9,6 @@
 
 namespace npusim::device {
 
-TimingResult simulate_analytic(const LaunchPlan& plan, const HardwareSpec& spec);
+TimingResult simulate_analytic(const std::vector<OpCall>& records, const HardwareSpec& spec);
 
 }  // namespace npusim::device

@@ -64,29 +64,23 @@ class CostModels {
 
 class Planner {
  public:
-  explicit Planner(const HardwareSpec& spec) : spec_(spec) {}
+  Planner(const HardwareSpec& spec, LaunchTables& tables, const std::function<void(const PlannedLaunch&)>& on_launch)
+      : spec_(spec), tables_(tables), emit_(on_launch) {}
 
-  LaunchPlan plan(const std::vector<OpCall>& records) {
+  void plan(const std::vector<OpCall>& records) {
     records_ = &records;
-    // Graph replays add their nodes: a decode stream plans about twice its records.
-    plan_.launches.reserve(2 * records.size());
-    plan_.tables->identities.reserve(records.size());
-    plan_.tables->works.reserve(records.size());
     for (size_t i = 0; i < records.size(); ++i) record(i, records[i]);
-    return std::move(plan_);
   }
 
  private:
   size_t add_identity(std::string op, std::string op_class, const Origin& origin, std::string graph = "") {
-    std::vector<OpIdentity>& identities = plan_.tables->identities;
-    identities.push_back(OpIdentity{std::move(op), std::move(op_class), origin, std::move(graph)});
-    return identities.size() - 1;
+    tables_.identities.push_back(OpIdentity{std::move(op), std::move(op_class), origin, std::move(graph)});
+    return tables_.identities.size() - 1;
   }
 
   int64_t add_work(OpWork work) {
-    std::vector<OpWork>& works = plan_.tables->works;
-    works.push_back(std::move(work));
-    return static_cast<int64_t>(works.size()) - 1;
+    tables_.works.push_back(std::move(work));
+    return static_cast<int64_t>(tables_.works.size()) - 1;
   }
 
   // The work entry of a library op: shared with every earlier op that costs the same.
@@ -122,7 +116,7 @@ class Planner {
         p.record = index;
         p.host_ns = spec_.kernel_launch_us * 1e3;
         p.work = op_work(def, call);
-        const std::string& work_class = plan_.work_of(p).op_class;
+        const std::string& work_class = tables_.works[static_cast<size_t>(p.work)].op_class;
         const std::string& op_class = work_class.empty() ? def.op_class : work_class;
         if (!capturing_.empty()) {
           // The graph's node: its identity names the graph, its work is the
@@ -134,7 +128,7 @@ class Planner {
           p.work = -1;
         }
         p.identity = add_identity(call.op, op_class, call.origin);
-        plan_.launches.push_back(p);
+        emit_(p);
         break;
       }
       case RecordKind::fill: {
@@ -143,7 +137,7 @@ class Planner {
         PlannedLaunch p = call_launch(LaunchKind::kernel, index, call, "fill");
         p.work = add_work(fill_work(*dst, spec_));
         p.host_ns = spec_.kernel_launch_us * 1e3;
-        plan_.launches.push_back(p);
+        emit_(p);
         break;
       }
       case RecordKind::write:
@@ -151,7 +145,7 @@ class Planner {
         const TensorRef* t = first_tensor(call.kind == RecordKind::write ? call.outputs : call.inputs);
         PlannedLaunch p = call_launch(LaunchKind::copy, index, call, "memcpy");
         p.device_fixed_ns = t ? static_cast<double>(t->bytes()) / spec_.h2d_bandwidth_GBps : 0;
-        plan_.launches.push_back(p);
+        emit_(p);
         break;
       }
       case RecordKind::graph_begin:
@@ -170,7 +164,7 @@ class Planner {
       case RecordKind::synchronize: {
         PlannedLaunch p = call_launch(LaunchKind::synchronize, index, call, "synchronize");
         p.host_ns = spec_.synchronize_us * 1e3;
-        plan_.launches.push_back(p);
+        emit_(p);
         break;
       }
       case RecordKind::alloc:
@@ -203,7 +197,7 @@ class Planner {
     for (size_t i : changed) nodes[updated.nodes[i]].work = op_work(definition(updated.calls[i]), updated.calls[i]);
     PlannedLaunch p = call_launch(LaunchKind::host_call, index, call, "graph_update");
     p.host_ns = spec_.graph_node_us * 1e3 * static_cast<double>(changed.size());
-    plan_.launches.push_back(p);
+    emit_(p);
   }
 
   // A replay runs the captured nodes on the replaying stream, in capture order.
@@ -214,13 +208,13 @@ class Planner {
                           "replay of unknown graph '" + call.name + "'", "capture it first", call.origin.to_string()});
     PlannedLaunch launch = call_launch(LaunchKind::graph_launch, index, call, "graph");
     launch.host_ns = spec_.graph_launch_us * 1e3;
-    plan_.launches.push_back(launch);
+    emit_(launch);
     for (PlannedLaunch node : graph->second.nodes) {
       node.kind = LaunchKind::graph_node;
       node.stream = call.stream;
       node.host_ns = 0;
       node.device_fixed_ns = spec_.graph_node_us * 1e3;
-      plan_.launches.push_back(node);
+      emit_(node);
     }
   }
 
@@ -238,24 +232,35 @@ class Planner {
   };
   const std::vector<OpCall>* records_ = nullptr;
   std::map<std::string, Graph> graphs_;
+  LaunchTables& tables_;
+  const std::function<void(const PlannedLaunch&)>& emit_;
   WorkCache work_cache_;
-  LaunchPlan plan_;
 };
 
 }  // namespace
 
-TimedOp timed_op_for(const PlannedLaunch& launch, const LaunchPlan& plan) {
+TimedOp timed_op_for(const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables) {
   TimedOp t;
   t.record = launch.record;
   t.stream = launch.stream;
   // Aliasing pointers: one reference count (the tables') for all of them.
-  t.identity = std::shared_ptr<const OpIdentity>(plan.tables, &plan.tables->identities[launch.identity]);
-  if (launch.has_work()) t.work_ran = std::shared_ptr<const OpWork>(plan.tables, &plan.work_of(launch));
+  t.identity = std::shared_ptr<const OpIdentity>(tables, &tables->identities[launch.identity]);
+  if (launch.has_work())
+    t.work_ran = std::shared_ptr<const OpWork>(tables, &tables->works[static_cast<size_t>(launch.work)]);
   return t;
 }
 
+void plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec, LaunchTables& tables,
+                   const std::function<void(const PlannedLaunch&)>& on_launch) {
+  Planner(spec, tables, on_launch).plan(records);
+}
+
 LaunchPlan plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec) {
-  return Planner(spec).plan(records);
+  LaunchPlan plan;
+  // Graph replays add their nodes: a decode stream plans about twice its records.
+  plan.launches.reserve(2 * records.size());
+  plan_launches(records, spec, *plan.tables, [&plan](const PlannedLaunch& p) { plan.launches.push_back(p); });
+  return plan;
 }
 
 }  // namespace npusim::device

@@ -3,6 +3,8 @@
 // which block the host. Graph replays expand into their captured nodes. Both
 // fidelities walk the same plan; only how device work turns into time differs.
 #pragma once
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,9 +45,11 @@ struct PlannedLaunch {
 // graph_update re-plans the node into a new entry; ops that cost the same
 // (every layer's copy of an op) share one work entry. A result computed per
 // work entry (the analytic op time) therefore holds for every launch using it.
+// Deques: entries keep their address while planning adds more, so a launch
+// handed out mid-plan (plan_launches with a callback) can be pointed into.
 struct LaunchTables {
-  std::vector<OpIdentity> identities;
-  std::vector<OpWork> works;
+  std::deque<OpIdentity> identities;
+  std::deque<OpWork> works;
 };
 
 struct LaunchPlan {
@@ -61,8 +65,15 @@ struct LaunchPlan {
 // graph the stream never captured.
 LaunchPlan plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec);
 
-// The TimedOp of a launch: its identity and work shared with the plan, no
+// The same plan, handed to `on_launch` one launch at a time in stream order
+// instead of collected (the analytic model times each launch as it comes and
+// needs no launch list). Launches refer to entries of `tables`, which exist
+// when the launch is handed out.
+void plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec, LaunchTables& tables,
+                   const std::function<void(const PlannedLaunch&)>& on_launch);
+
+// The TimedOp of a launch: its identity and work shared with the tables, no
 // times yet.
-TimedOp timed_op_for(const PlannedLaunch& launch, const LaunchPlan& plan);
+TimedOp timed_op_for(const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables);
 
 }  // namespace npusim::device

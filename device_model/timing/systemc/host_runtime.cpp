@@ -48,7 +48,7 @@ void HostRuntime::host() {
   for (size_t i = 0; i < plan_.launches.size(); ++i) {
     const PlannedLaunch& p = plan_.launches[i];
     TimedOp& t = ops_[i];
-    t = timed_op_for(p, plan_);
+    t = timed_op_for(p, plan_.tables);
     t.host_start_ns = host_ns_;
     switch (p.kind) {
       case LaunchKind::kernel:
