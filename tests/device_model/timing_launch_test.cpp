@@ -40,7 +40,12 @@ void expect_graph_beats_eager(const char* preset) {
   int nodes = 0;
   for (const auto& op : graph.ops) nodes += op.graph() == "g" && op.op() == "Elementwise";
   EXPECT_EQ(nodes, kSmallOps);
-  EXPECT_GT(run_ns(eager, false), 3.0 * run_ns(graph, true)) << preset;
+  const double speedup = run_ns(eager, false) / run_ns(graph, true);
+  testing::Test::RecordProperty(std::string(preset) + "_eager_over_graph", std::to_string(speedup));
+  // Eager pays kernel_launch_us per op, a replay graph_node_us per node (10x
+  // and 12.5x less on the presets); the ops' own device time, paid by both,
+  // dilutes that to 7.2x (ascend910b) and 8.8x (h100_sxm).
+  EXPECT_GT(speedup, 5.0) << preset;
 }
 
 TEST(TimingLaunch, EagerSmallOpsAreLaunchBoundAndGraphReplayIsSeveralTimesFaster) {
