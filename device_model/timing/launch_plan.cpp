@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "device_model/ops/op_registry.h"
 #include "device_model/runtime/graph_update.h"
@@ -194,7 +195,15 @@ class Planner {
         }
     UpdatedNodes& updated = same_op->second;
     const std::vector<size_t> changed = apply_graph_update(updated.calls, call);
-    for (size_t i : changed) nodes[updated.nodes[i]].work = op_work(definition(updated.calls[i]), updated.calls[i]);
+    // Nodes that shared a work entry had the same cost inputs; the update sets
+    // the same values on both, so they share the new entry too: re-cost once.
+    std::unordered_map<int64_t, int64_t> replanned;
+    for (size_t i : changed) {
+      int64_t& work = nodes[updated.nodes[i]].work;
+      auto [entry, first] = replanned.try_emplace(work);
+      if (first) entry->second = op_work(definition(updated.calls[i]), updated.calls[i]);
+      work = entry->second;
+    }
     PlannedLaunch p = call_launch(LaunchKind::host_call, index, call, "graph_update");
     p.host_ns = spec_.graph_node_us * 1e3 * static_cast<double>(changed.size());
     emit_(p);

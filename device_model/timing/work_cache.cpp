@@ -1,5 +1,6 @@
 #include "device_model/timing/work_cache.h"
 
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <variant>
@@ -7,43 +8,64 @@
 namespace npusim::device {
 namespace {
 
-// Appends raw bytes to a buffer that only grows (no per-byte bookkeeping of
-// std::string::append, which dominated the lookup).
+// Appends raw bytes to a buffer that only grows. Room is made once per field
+// group and the bytes are then copied without further checks: per-byte
+// bookkeeping (std::string::append) dominated the lookup.
 class KeyWriter {
  public:
   explicit KeyWriter(std::string& buffer) : buffer_(buffer) {}
   std::string_view key() const { return {buffer_.data(), size_}; }
 
-  void bytes(const void* data, size_t length) {
-    if (length == 0) return;
+  void reserve(size_t length) {
     if (size_ + length > buffer_.size()) buffer_.resize(2 * (size_ + length));
-    std::memcpy(&buffer_[size_], data, length);
-    size_ += length;
+  }
+  void bytes(const void* data, size_t length) {
+    reserve(length);
+    raw(data, length);
   }
   template <typename T>
   void put(const T& value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    bytes(&value, sizeof(T));
+    reserve(sizeof(T));
+    put_raw(value);
   }
   // Length-prefixed, so that no two different calls give the same bytes.
   void put_string(const std::string& s) {
-    put(s.size());
-    bytes(s.data(), s.size());
+    reserve(sizeof(size_t) + s.size());
+    put_string_raw(s);
   }
   void put_slots(const std::vector<NamedTensor>& slots) {
     put(slots.size());
     for (const NamedTensor& slot : slots) {
-      put_string(slot.name);
-      put(slot.tensor.has_value());
-      if (!slot.tensor) continue;
-      put(slot.tensor->dtype);
-      put(slot.tensor->shape.size());
-      bytes(slot.tensor->shape.data(), slot.tensor->shape.size() * sizeof(int64_t));
-      put_string(slot.tensor->layout);
+      const TensorRef* t = slot.tensor ? &*slot.tensor : nullptr;
+      reserve(4 * sizeof(size_t) + slot.name.size() + 2 +
+              (t ? t->shape.size() * sizeof(int64_t) + t->layout.size() : 0));
+      put_string_raw(slot.name);
+      put_raw(t != nullptr);
+      if (!t) continue;
+      put_raw(static_cast<uint8_t>(t->dtype));
+      put_raw(t->shape.size());
+      raw(t->shape.data(), t->shape.size() * sizeof(int64_t));
+      put_string_raw(t->layout);
     }
   }
 
  private:
+  void raw(const void* data, size_t length) {
+    if (length == 0) return;
+    std::memcpy(&buffer_[size_], data, length);
+    size_ += length;
+  }
+  template <typename T>
+  void put_raw(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::memcpy(&buffer_[size_], &value, sizeof(T));  // fixed size: inlined
+    size_ += sizeof(T);
+  }
+  void put_string_raw(const std::string& s) {
+    put_raw(s.size());
+    raw(s.data(), s.size());
+  }
+
   std::string& buffer_;
   size_t size_ = 0;
 };
