@@ -45,8 +45,8 @@ TimingResult simulate_analytic(const std::vector<OpCall>& records, const Hardwar
     const LaunchKind kind = p.kind;
     const double host_ns = p.host_ns, fixed_ns = p.device_fixed_ns;
     double& free = stream_free[p.stream];
-    r.ops.push_back(timed_op_for(p, tables));
-    TimedOp& t = r.ops.back();
+    TimedOp& t = r.ops.emplace_back();
+    init_timed_op(t, p, tables);
     const CoreKind core = t.work().core;
     t.host_start_ns = host;
     switch (kind) {

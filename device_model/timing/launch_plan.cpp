@@ -74,8 +74,14 @@ class Planner {
   }
 
  private:
-  size_t add_identity(std::string op, std::string op_class, const Origin& origin, std::string graph = "") {
-    tables_.identities.push_back(OpIdentity{std::move(op), std::move(op_class), origin, std::move(graph)});
+  // Built in place: each string is copied once, straight into the table.
+  size_t add_identity(const std::string& op, const std::string& op_class, const Origin& origin,
+                      const std::string& graph = std::string()) {
+    OpIdentity& id = tables_.identities.emplace_back();
+    id.op = op;
+    id.op_class = op_class;
+    id.origin = origin;
+    id.graph = graph;
     return tables_.identities.size() - 1;
   }
 
@@ -248,14 +254,18 @@ class Planner {
 
 }  // namespace
 
-TimedOp timed_op_for(const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables) {
-  TimedOp t;
+void init_timed_op(TimedOp& t, const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables) {
   t.record = launch.record;
   t.stream = launch.stream;
   // Aliasing pointers: one reference count (the tables') for all of them.
   t.identity = std::shared_ptr<const OpIdentity>(tables, &tables->identities[launch.identity]);
   if (launch.has_work())
     t.work_ran = std::shared_ptr<const OpWork>(tables, &tables->works[static_cast<size_t>(launch.work)]);
+}
+
+TimedOp timed_op_for(const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables) {
+  TimedOp t;
+  init_timed_op(t, launch, tables);
   return t;
 }
 

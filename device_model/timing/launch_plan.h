@@ -75,5 +75,7 @@ void plan_launches(const std::vector<OpCall>& records, const HardwareSpec& spec,
 // The TimedOp of a launch: its identity and work shared with the tables, no
 // times yet.
 TimedOp timed_op_for(const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables);
+// The same into a default-constructed TimedOp (one built in place in a result).
+void init_timed_op(TimedOp& t, const PlannedLaunch& launch, const std::shared_ptr<const LaunchTables>& tables);
 
 }  // namespace npusim::device
