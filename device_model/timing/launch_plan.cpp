@@ -80,7 +80,8 @@ class Planner {
     OpIdentity& id = tables_.identities.emplace_back();
     id.op = op;
     id.op_class = op_class;
-    id.origin = origin;
+    if (tables_.origins.empty() || !(tables_.origins.back() == origin)) tables_.origins.push_back(origin);
+    id.origin = &tables_.origins.back();
     id.graph = graph;
     return tables_.identities.size() - 1;
   }

@@ -47,8 +47,12 @@ struct PlannedLaunch {
 // work entry (the analytic op time) therefore holds for every launch using it.
 // Deques: entries keep their address while planning adds more, so a launch
 // handed out mid-plan (plan_launches with a callback) can be pointed into.
+// Identities point at origins: consecutive identities of one origin (a
+// captured op's capture launch and graph node, the ops of one module) share
+// one copy of its module path.
 struct LaunchTables {
   std::deque<OpIdentity> identities;
+  std::deque<Origin> origins;
   std::deque<OpWork> works;
 };
 

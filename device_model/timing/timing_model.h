@@ -24,7 +24,7 @@ enum class Fidelity { systemc, analytic };
 struct OpIdentity {
   std::string op;
   std::string op_class;
-  Origin origin;
+  const Origin* origin = nullptr;  // shared by identities of the same origin; null: none
   std::string graph;  // graph_replay launches and the nodes they ran; empty otherwise
 };
 
@@ -43,7 +43,10 @@ struct TimedOp {
 
   const std::string& op() const { return id().op; }
   const std::string& op_class() const { return id().op_class; }
-  const Origin& origin() const { return id().origin; }
+  const Origin& origin() const {
+    static const Origin none{};
+    return id().origin ? *id().origin : none;
+  }
   const std::string& graph() const { return id().graph; }  // non-empty when run as a node of a replayed graph
   const OpWork& work() const {  // an empty OpWork (no op_class, no bytes) when no tiles ran
     static const OpWork none{};
