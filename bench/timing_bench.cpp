@@ -44,6 +44,10 @@ struct RunFigures {
   double cpu_seconds = 0; // CPU time of simulate_timing alone
   double device_ops = 0;  // kernels and graph nodes the device ran
   double peak_rss_MB = 0;
+  // The simulated result, to check that a speed change left it alone: total
+  // time and the sum of every op's end time (any moved op changes it).
+  double simulated_total_ns = 0;
+  double sum_of_op_end_ns = 0;
 };
 
 double cpu_seconds_now() {
@@ -75,7 +79,9 @@ RunFigures run_once(const Workload& w, Fidelity fidelity) {
   RunFigures f;
   f.cpu_seconds = cpu_seconds_now() - cpu_start;
   f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const TimedOp& op : r.ops) f.device_ops += !op.work.op_class.empty();
+  for (const TimedOp& op : r.ops) f.device_ops += !op.work().op_class.empty();
+  f.simulated_total_ns = r.total_ns;
+  for (const TimedOp& op : r.ops) f.sum_of_op_end_ns += op.end_ns;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   f.peak_rss_MB = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
@@ -113,11 +119,15 @@ void ops_per_second(benchmark::State& state, const Workload& w, Fidelity fidelit
     total.cpu_seconds += f.cpu_seconds;
     total.device_ops += f.device_ops;
     total.peak_rss_MB = std::max(total.peak_rss_MB, f.peak_rss_MB);
+    total.simulated_total_ns = f.simulated_total_ns;
+    total.sum_of_op_end_ns = f.sum_of_op_end_ns;
   }
   state.counters["device_ops"] = total.device_ops / static_cast<double>(state.iterations());
   state.counters["device_ops_per_s"] = total.device_ops / total.seconds;
   state.counters["device_ops_per_cpu_s"] = total.device_ops / total.cpu_seconds;
   state.counters["peak_rss_MB"] = total.peak_rss_MB;
+  state.counters["simulated_total_ns"] = total.simulated_total_ns;
+  state.counters["sum_of_op_end_ns"] = total.sum_of_op_end_ns;
 }
 
 // Time of the doubled workload over the base one, runs alternating so load

@@ -17,13 +17,13 @@ void print_timing(const device::TimingResult& timing, size_t max_lines) {
   size_t line = 0;
   for (const auto& op : timing.ops) {
     const double dur = op.end_ns - op.start_ns;
-    auto& entry = by_class[op.op_class.empty() ? op.op : op.op_class];
+    auto& entry = by_class[op.op_class().empty() ? op.op() : op.op_class()];
     entry.first += 1;
     entry.second += dur;
     if (line++ < max_lines)
       std::cout << fmt::format("{:>6}  {:<28} {:<34} {:>12.3f} {:>12.3f}\n", op.record,
-                               op.op + (op.graph.empty() ? "" : " @" + op.graph),
-                               op.origin.to_string().substr(0, 34), op.start_ns / 1e3, dur / 1e3);
+                               op.op() + (op.graph().empty() ? "" : " @" + op.graph()),
+                               op.origin().to_string().substr(0, 34), op.start_ns / 1e3, dur / 1e3);
   }
   if (timing.ops.size() > max_lines)
     std::cout << fmt::format("  ... {} more ops (--max-lines to show more)\n", timing.ops.size() - max_lines);

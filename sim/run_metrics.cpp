@@ -13,14 +13,14 @@ void add_timeline(const device::TimingResult& timing, reports::RunResult& run) {
   run.timeline.reserve(n * 3);
   for (size_t i = 0; i < n; ++i) {
     const auto& op = timing.ops[i];
-    const std::string klass = op.op_class.empty() ? op.op : op.op_class;
+    const std::string& klass = op.op_class().empty() ? op.op() : op.op_class();
     if (op.host_end_ns > op.host_start_ns)
-      run.timeline.push_back({op.op, op.graph.empty() ? "launch" : "graph", "host", op.host_start_ns,
-                              op.host_end_ns - op.host_start_ns, op.origin.layer, op.origin.phase});
-    run.timeline.push_back({op.op, klass, "stream " + std::to_string(op.stream), op.start_ns,
-                            op.end_ns - op.start_ns, op.origin.layer, op.origin.phase});
-    run.timeline.push_back({op.op, klass, op.work.core == device::CoreKind::cube ? "cube cores" : "vector cores",
-                            op.start_ns, op.end_ns - op.start_ns, op.origin.layer, op.origin.phase});
+      run.timeline.push_back({op.op(), op.graph().empty() ? "launch" : "graph", "host", op.host_start_ns,
+                              op.host_end_ns - op.host_start_ns, op.origin().layer, op.origin().phase});
+    run.timeline.push_back({op.op(), klass, "stream " + std::to_string(op.stream), op.start_ns,
+                            op.end_ns - op.start_ns, op.origin().layer, op.origin().phase});
+    run.timeline.push_back({op.op(), klass, op.work().core == device::CoreKind::cube ? "cube cores" : "vector cores",
+                            op.start_ns, op.end_ns - op.start_ns, op.origin().layer, op.origin().phase});
   }
 }
 }  // namespace
@@ -57,7 +57,7 @@ void fill_timing_metrics(const std::vector<OpCall>& records, const device::Timin
   // graph capture before it are start-up, not time to first token.
   double request_start = -1;
   for (const auto& op : timing.ops)
-    if (op.origin.phase == "prefill") {
+    if (op.origin().phase == "prefill") {
       request_start = op.host_start_ns;
       break;
     }
@@ -72,7 +72,7 @@ void fill_timing_metrics(const std::vector<OpCall>& records, const device::Timin
       m["tokens_per_s"] = batch * decode_tokens / (decode_ns * 1e-9);
     }
   }
-  for (const auto& op : timing.ops) run.time_by_op_class_ns[op.op_class.empty() ? op.op : op.op_class] += op.end_ns - op.start_ns;
+  for (const auto& op : timing.ops) run.time_by_op_class_ns[op.op_class().empty() ? op.op() : op.op_class()] += op.end_ns - op.start_ns;
   add_timeline(timing, run);
 }
 

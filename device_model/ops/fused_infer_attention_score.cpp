@@ -222,6 +222,57 @@ Window visible(int64_t mode, int64_t i, int64_t q_len, int64_t kv_len, int64_t p
   }
 }
 
+// Sum over i in [from, from + count) of clamp(c + i, 0, limit).
+int64_t sum_clamped(int64_t c, int64_t from, int64_t count, int64_t limit) {
+  const int64_t lo = c + from, hi = lo + count - 1;
+  int64_t total = 0;
+  const int64_t a = std::max<int64_t>(lo, 1), b = std::min<int64_t>(hi, limit - 1);  // values inside (0, limit)
+  if (a <= b) total += (a + b) * (b - a + 1) / 2;
+  const int64_t at_limit = std::max(lo, limit);
+  if (at_limit <= hi) total += limit * (hi - at_limit + 1);
+  return total;
+}
+
+// The KV span [first, last) that query rows [i0, i0 + rows) of one sequence
+// see together, and the (row, KV position) pairs they actually attend.
+struct RowBlock {
+  int64_t first = 0, last = 0, pairs = 0;
+};
+RowBlock visible_rows(int64_t mode, int64_t i0, int64_t rows, int64_t q_len, int64_t kv_len, int64_t pre,
+                      int64_t next) {
+  RowBlock r{kv_len, 0, 0};
+  for (int64_t i = i0; i < i0 + rows; ++i) {
+    const Window win = visible(mode, i, q_len, kv_len, pre, next);
+    r.first = std::min(r.first, win.first), r.last = std::max(r.last, win.last);
+    r.pairs += std::max<int64_t>(0, win.last - win.first);
+  }
+  return r;
+}
+
+// visible_rows in closed form, because its per-row loop over every prefill
+// token was a large share of an analytic timing run. With kv_len >= 0 both
+// window ends grow with the row inside [0, kv_len], so the span runs from the
+// first row's start to the last row's end, and the pairs are sums of clamped
+// arithmetic series. The loop stays for what breaks that: a negative length
+// or a sliding window narrower than one token (pre + next + 1 < 0).
+RowBlock visible_block(int64_t mode, int64_t i0, int64_t rows, int64_t q_len, int64_t kv_len, int64_t pre,
+                       int64_t next) {
+  if (rows <= 0 || kv_len < 0 || (mode == 4 && next + 1 + pre < 0))
+    return visible_rows(mode, i0, rows, q_len, kv_len, pre, next);
+  const int64_t diag0 = kv_len - q_len;  // diag of row i is diag0 + i
+  RowBlock r{visible(mode, i0, q_len, kv_len, pre, next).first,
+             visible(mode, i0 + rows - 1, q_len, kv_len, pre, next).last, 0};
+  switch (mode) {
+    case 2: r.pairs = sum_clamped(1, i0, rows, kv_len); break;
+    case 3: r.pairs = sum_clamped(diag0 + 1, i0, rows, kv_len); break;
+    case 4:
+      r.pairs = sum_clamped(diag0 + next + 1, i0, rows, kv_len) - sum_clamped(diag0 - pre, i0, rows, kv_len);
+      break;
+    default: r.pairs = rows * kv_len; break;
+  }
+  return r;
+}
+
 OpWork work(const OpCall& call, const HardwareSpec& spec) {
   const Geometry g = geometry(call);
   OpWork w;
@@ -247,10 +298,10 @@ OpWork work(const OpCall& call, const HardwareSpec& spec) {
       spec.cube_m, static_cast<int64_t>(std::sqrt(spec.l0c_bytes / 2 / sizeof(float))) / spec.cube_m * spec.cube_m);
   const int64_t q_block = std::max<int64_t>(1, tile_rows / heads_per_group);
   const double vector_per_cube = static_cast<double>(spec.vector_cores) / std::max(1, spec.cube_cores);
-  struct Tile {
-    double cycles, load, store;
-  };
-  std::vector<Tile> tiles;
+  // Tiles are summed as they are found (in batch, block, group order), not
+  // stored: only their totals and count enter the work.
+  int64_t tile_total = 0;
+  double cycles = 0, load = 0, store = 0;
   double flops = 0, unique_kv = 0;
   int64_t longest_span = 0;
   for (int64_t b = 0; b < g.batch; ++b) {
@@ -258,31 +309,27 @@ OpWork work(const OpCall& call, const HardwareSpec& spec) {
     unique_kv += kv_len * kv_row_bytes * groups;
     for (int64_t i0 = 0; i0 < s_len; i0 += q_block) {
       const int64_t rows = std::min(q_block, s_len - i0);
-      int64_t first = kv_len, last = 0, pairs = 0;
-      for (int64_t i = i0; i < i0 + rows; ++i) {
-        const Window win = visible(mode, i, s_len, kv_len, pre, next);
-        first = std::min(first, win.first), last = std::max(last, win.last);
-        pairs += std::max<int64_t>(0, win.last - win.first);
-      }
-      const int64_t span = std::max<int64_t>(0, last - first);
+      const RowBlock block = visible_block(mode, i0, rows, s_len, kv_len, pre, next);
+      const int64_t pairs = block.pairs;
+      const int64_t span = std::max<int64_t>(0, block.last - block.first);
       longest_span = std::max(longest_span, span);
       const int64_t m = rows * heads_per_group;
       flops += 2.0 * groups * heads_per_group * pairs * (qk_dim + g.value_dim);
       const double cube = cube_cycles(m, span, qk_dim, q->dtype, spec) + cube_cycles(m, g.value_dim, span, q->dtype, spec);
       const double vec = kSoftmaxOpsPerScore * m * span * sizeof(float) / spec.vector_bytes_per_cycle / vector_per_cube;
-      const double load = span * kv_row_bytes + m * qk_dim * q_elem;
-      const double store = m * g.value_dim * q_elem;
-      for (int64_t grp = 0; grp < groups; ++grp) tiles.push_back({std::max(cube, vec), load, store});
+      const double tile_cycles = std::max(cube, vec);
+      const double tile_load = span * kv_row_bytes + m * qk_dim * q_elem;
+      const double tile_store = m * g.value_dim * q_elem;
+      for (int64_t grp = 0; grp < groups; ++grp) cycles += tile_cycles, load += tile_load, store += tile_store;
+      tile_total += groups;
     }
   }
   // Flash-decoding: too few tiles to fill the cores -> split each tile's KV span,
   // in pieces no shorter than one score tile.
-  const auto tile_count = std::max<int64_t>(1, static_cast<int64_t>(tiles.size()));
+  const auto tile_count = std::max<int64_t>(1, tile_total);
   const int64_t splits = std::clamp<int64_t>(ceil_div(spec.cube_cores, tile_count), 1,
                                              std::max<int64_t>(1, longest_span / tile_rows));
-  double cycles = 0, load = 0, store = 0;
-  for (const Tile& t : tiles) cycles += t.cycles, load += t.load, store += t.store;
-  w.tiles = std::max<int64_t>(1, static_cast<int64_t>(tiles.size()) * splits);
+  w.tiles = std::max<int64_t>(1, tile_total * splits);
   w.compute_cycles_per_tile = cycles / w.tiles;
   w.load_bytes_per_tile = load / w.tiles;
   w.store_bytes_per_tile = store * splits / w.tiles;  // each split writes a partial result

@@ -4,48 +4,34 @@
 #include <numeric>
 
 #include "device_model/kernels/kernel_io.h"
-#include "device_model/ops/call_facts.h"
+#include "device_model/ops/matmul_operands.h"
 #include "device_model/ops/op_registry.h"
-#include "device_model/ops/tiling.h"
 
 namespace npusim::device {
 namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+constexpr int kWeightN = 1;  // weight [E, N, K]
+
 Facts facts(const OpCall& call) {
   Facts f;
-  const TensorRef* x = add_slot_facts(f, call, "x");
-  const TensorRef* w = add_slot_facts(f, call, "weight");
-  const TensorRef* g = add_slot_facts(f, call, "group_list");
-  const TensorRef* y = add_output_facts(f, call, "y");
-  set_if(f, "x_k", dim(x, -1));
-  set_if(f, "x_rows", rows(x));
-  set_if(f, "weight_experts", dim(w, 0));
-  set_if(f, "weight_n", dim(w, 1));
-  set_if(f, "weight_k", dim(w, -1));
-  if (g) f.set("group_list_size", g->numel());
-  set_if(f, "y_n", dim(y, -1));
-  set_if(f, "y_rows", rows(y));
+  const MatmulOperands o = add_matmul_facts(f, call, kWeightN);
+  set_if(f, "weight_experts", dim(o.weight, 0));
+  if (const TensorRef* g = add_slot_facts(f, call, "group_list")) f.set("group_list_size", g->numel());
   return f;
 }
 
 // Without data the routing is unknown: assume rows spread evenly over the
 // experts that can receive any (min(E, T)); each expert's M pads to the fractal.
 OpWork work(const OpCall& call, const HardwareSpec& spec) {
-  const TensorRef* x = call.input("x");
-  const TensorRef* w = call.input("weight");
-  const TensorRef* y = call.output("y");
-  const int64_t t = rows(x).value_or(0), experts = dim(w, 0).value_or(1);
+  const MatmulOperands o = matmul_operands(call, kWeightN);
+  CubeProblem p = matmul_problem(o);
+  const int64_t t = p.m, experts = dim(o.weight, 0).value_or(1);
   const int64_t active = std::max<int64_t>(1, std::min(experts, t));
-  CubeProblem p;
   p.batch = active;
   p.m = ceil_div(t, active);
-  p.k = dim(x, -1).value_or(0);
-  p.n = dim(w, 1).value_or(0);
-  p.dtype = x ? x->dtype : DType::bf16;
-  p.out_bytes_per_element = y ? dtype_size_bytes(y->dtype) : 2;
-  const double weight_bytes = w ? static_cast<double>(w->bytes()) * active / std::max<int64_t>(1, experts) : 0;
-  OpWork work = matmul_work("matmul", p, (x ? x->bytes() : 0) + weight_bytes + (y ? y->bytes() : 0), spec);
+  const double weight_bytes = slot_bytes(o.weight) * active / std::max<int64_t>(1, experts);
+  OpWork work = matmul_work("matmul", p, slot_bytes(o.x) + weight_bytes + slot_bytes(o.y), spec);
   work.flops = 2.0 * t * p.n * p.k;  // useful work: the real rows, not the evened-out padding
   return work;
 }

@@ -2,44 +2,26 @@
 #include <Eigen/Dense>
 
 #include "device_model/kernels/kernel_io.h"
-#include "device_model/ops/call_facts.h"
+#include "device_model/ops/matmul_operands.h"
 #include "device_model/ops/op_registry.h"
-#include "device_model/ops/tiling.h"
 
 namespace npusim::device {
 namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+constexpr int kWeightN = 0;  // weight [N, K]
+
 Facts facts(const OpCall& call) {
   Facts f;
-  const TensorRef* x = add_slot_facts(f, call, "x");
-  const TensorRef* w = add_slot_facts(f, call, "weight");
-  const TensorRef* b = add_slot_facts(f, call, "bias");
-  const TensorRef* y = add_output_facts(f, call, "y");
-  set_if(f, "x_k", dim(x, -1));
-  set_if(f, "weight_k", dim(w, -1));
-  set_if(f, "weight_n", dim(w, 0));
-  set_if(f, "bias_n", dim(b, -1));
-  set_if(f, "y_n", dim(y, -1));
-  set_if(f, "x_rows", rows(x));
-  set_if(f, "y_rows", rows(y));
+  add_matmul_facts(f, call, kWeightN);
+  set_if(f, "bias_n", dim(add_slot_facts(f, call, "bias"), -1));
   return f;
 }
 
 OpWork work(const OpCall& call, const HardwareSpec& spec) {
-  const TensorRef* x = call.input("x");
-  const TensorRef* w = call.input("weight");
-  const TensorRef* b = call.input("bias");
-  const TensorRef* y = call.output("y");
-  CubeProblem p;
-  p.m = rows(x).value_or(0);
-  p.k = dim(x, -1).value_or(0);
-  p.n = dim(w, 0).value_or(0);
-  p.dtype = x ? x->dtype : DType::bf16;
-  p.out_bytes_per_element = y ? dtype_size_bytes(y->dtype) : 2;
-  const double bytes = (x ? x->bytes() : 0) + (w ? w->bytes() : 0) + (b ? b->bytes() : 0) +
-                       (y ? y->bytes() : 0);
-  return matmul_work("matmul", p, bytes, spec);
+  const MatmulOperands o = matmul_operands(call, kWeightN);
+  const double bytes = slot_bytes(o.x) + slot_bytes(o.weight) + slot_bytes(call.input("bias")) + slot_bytes(o.y);
+  return matmul_work("matmul", matmul_problem(o), bytes, spec);
 }
 
 void compute(const OpCall& call, TensorStore& store) {

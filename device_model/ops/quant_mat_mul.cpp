@@ -3,47 +3,30 @@
 #include <Eigen/Dense>
 
 #include "device_model/kernels/kernel_io.h"
-#include "device_model/ops/call_facts.h"
+#include "device_model/ops/matmul_operands.h"
 #include "device_model/ops/op_registry.h"
-#include "device_model/ops/tiling.h"
 
 namespace npusim::device {
 namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+constexpr int kWeightN = 0;  // weight [N, K]
+
 Facts facts(const OpCall& call) {
   Facts f;
-  const TensorRef* x = add_slot_facts(f, call, "x");
-  const TensorRef* w = add_slot_facts(f, call, "weight");
-  const TensorRef* ws = add_slot_facts(f, call, "weight_scale");
-  const TensorRef* xs = add_slot_facts(f, call, "x_scale");
-  const TensorRef* b = add_slot_facts(f, call, "bias");
-  const TensorRef* y = add_output_facts(f, call, "y");
-  set_if(f, "x_k", dim(x, -1));
-  set_if(f, "x_rows", rows(x));
-  set_if(f, "weight_k", dim(w, -1));
-  set_if(f, "weight_n", dim(w, 0));
-  if (ws) f.set("weight_scale_n", ws->numel());
-  if (xs) f.set("x_scale_m", xs->numel());
-  if (b) f.set("bias_n", b->numel());
-  set_if(f, "y_n", dim(y, -1));
-  set_if(f, "y_rows", rows(y));
+  add_matmul_facts(f, call, kWeightN);
+  if (const TensorRef* ws = add_slot_facts(f, call, "weight_scale")) f.set("weight_scale_n", ws->numel());
+  if (const TensorRef* xs = add_slot_facts(f, call, "x_scale")) f.set("x_scale_m", xs->numel());
+  if (const TensorRef* b = add_slot_facts(f, call, "bias")) f.set("bias_n", b->numel());
   return f;
 }
 
 OpWork work(const OpCall& call, const HardwareSpec& spec) {
-  const TensorRef* x = call.input("x");
-  const TensorRef* w = call.input("weight");
-  const TensorRef* y = call.output("y");
-  CubeProblem p;
-  p.m = rows(x).value_or(0);
-  p.k = dim(x, -1).value_or(0);
-  p.n = dim(w, 0).value_or(0);
-  p.dtype = DType::i8;
-  p.out_bytes_per_element = y ? dtype_size_bytes(y->dtype) : 2;
-  double bytes = y ? y->bytes() : 0;
-  for (const char* slot : {"x", "weight", "weight_scale", "x_scale", "bias"})
-    if (const TensorRef* t = call.input(slot)) bytes += t->bytes();
+  const MatmulOperands o = matmul_operands(call, kWeightN);
+  CubeProblem p = matmul_problem(o);
+  p.dtype = DType::i8;  // the cube runs int8 whatever x's slot says
+  double bytes = slot_bytes(o.y);
+  for (const char* slot : {"x", "weight", "weight_scale", "x_scale", "bias"}) bytes += slot_bytes(call.input(slot));
   return matmul_work("matmul", p, bytes, spec);
 }
 

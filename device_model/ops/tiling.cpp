@@ -7,24 +7,11 @@ namespace npusim::device {
 namespace {
 constexpr double kAccumulatorBytes = sizeof(float);  // cube accumulates in fp32 (L0C)
 constexpr double kVectorLaneBytes = sizeof(float);   // vector math runs in fp32
-
-int64_t k_step(DType dtype, const HardwareSpec& spec) {
-  return dtype == DType::i8 ? spec.cube_k * spec.cube_int8_k_multiplier : spec.cube_k;
-}
 }  // namespace
 
 int64_t round_up(int64_t value, int64_t multiple) {
   if (multiple <= 0) return value;
   return ceil_div(value, multiple) * multiple;
-}
-
-int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? a : (a + b - 1) / b; }
-
-double cube_cycles(int64_t m, int64_t n, int64_t k, DType dtype, const HardwareSpec& spec) {
-  const int64_t ks = k_step(dtype, spec);
-  return static_cast<double>(round_up(m, spec.cube_m) / spec.cube_m) *
-         static_cast<double>(round_up(n, spec.cube_n) / spec.cube_n) *
-         static_cast<double>(round_up(k, ks) / ks);
 }
 
 OpWork matmul_work(const std::string& op_class, const CubeProblem& p, double unique_bytes,

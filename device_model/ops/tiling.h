@@ -18,8 +18,16 @@ struct CubeProblem {
   double out_bytes_per_element = 2;
 };
 
-// Cube cycles of one m x n x k product, each dimension padded up to the fractal.
-double cube_cycles(int64_t m, int64_t n, int64_t k, DType dtype, const HardwareSpec& spec);
+inline int64_t ceil_div(int64_t a, int64_t b) { return b <= 0 ? a : (a + b - 1) / b; }
+
+// Cube cycles of one m x n x k product, each dimension padded up to the
+// fractal (fractal steps per dimension). Inline: attention costs call it
+// twice per score tile, thousands of times per prefill op.
+inline double cube_cycles(int64_t m, int64_t n, int64_t k, DType dtype, const HardwareSpec& spec) {
+  const int64_t k_step = dtype == DType::i8 ? spec.cube_k * spec.cube_int8_k_multiplier : spec.cube_k;
+  return static_cast<double>(ceil_div(m, spec.cube_m)) * static_cast<double>(ceil_div(n, spec.cube_n)) *
+         static_cast<double>(ceil_div(k, k_step));
+}
 
 // Output tiles sized so an fp32 accumulator tile fits half of L0C (double
 // buffering), shrunk until every cube core has a tile. `unique_bytes`: GM bytes
@@ -34,6 +42,5 @@ OpWork vector_work(const std::string& op_class, double elements, double ops_per_
                    double load_bytes, double store_bytes, const HardwareSpec& spec);
 
 int64_t round_up(int64_t value, int64_t multiple);
-int64_t ceil_div(int64_t a, int64_t b);
 
 }  // namespace npusim::device

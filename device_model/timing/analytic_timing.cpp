@@ -7,11 +7,31 @@
 
 namespace npusim::device {
 
-TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSpec& spec) {
+TimingResult simulate_analytic(const std::vector<OpCall>& records, const HardwareSpec& spec) {
   TimingResult r;
   r.cube_cores = spec.cube_cores;
   r.vector_cores = spec.vector_cores;
-  r.ops.reserve(plan.size());
+  // Graph replays add their nodes: a decode stream plans about twice its records.
+  r.ops.reserve(2 * records.size());
+  const auto tables = std::make_shared<LaunchTables>();
+  // An op alone on the device takes the same time whenever it runs, so each
+  // work entry is evaluated once: the nodes of every replay share their
+  // captured op's entry until a graph_update re-plans it into a new one, and
+  // ops of the same shape share one entry.
+  std::vector<OpTime> op_times;
+  std::vector<char> timed;
+  auto op_time = [&](const PlannedLaunch& p) {
+    const size_t w = static_cast<size_t>(p.work);
+    if (w >= timed.size()) {
+      op_times.resize(tables->works.size());
+      timed.resize(tables->works.size(), 0);
+    }
+    if (!timed[w]) {
+      op_times[w] = analytic_op_time(tables->works[w], spec);
+      timed[w] = 1;
+    }
+    return op_times[w];
+  };
   double host = 0;
   std::map<int, double> stream_free;
   auto all_streams_done = [&] {
@@ -19,13 +39,15 @@ TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSp
     for (const auto& entry : stream_free) t = std::max(t, entry.second);
     return t;
   };
-  for (PlannedLaunch& p : plan) {
-    const OpTime op = p.has_work ? analytic_op_time(p.work, spec) : OpTime{};
-    const CoreKind core = p.work.core;
+  // Each launch is timed as the plan hands it out: no launch list is kept.
+  plan_launches(records, spec, *tables, [&](const PlannedLaunch& p) {
+    const OpTime op = p.has_work() ? op_time(p) : OpTime{};
     const LaunchKind kind = p.kind;
     const double host_ns = p.host_ns, fixed_ns = p.device_fixed_ns;
     double& free = stream_free[p.stream];
-    TimedOp t = timed_op_for(std::move(p));
+    TimedOp& t = r.ops.emplace_back();
+    init_timed_op(t, p, tables);
+    const CoreKind core = t.work().core;
     t.host_start_ns = host;
     switch (kind) {
       case LaunchKind::kernel:
@@ -57,8 +79,7 @@ TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSp
     }
     if (kind != LaunchKind::copy && kind != LaunchKind::synchronize) r.host_launch_ns += host_ns;
     t.host_end_ns = host;
-    r.ops.push_back(std::move(t));
-  }
+  });
   r.total_ns = std::max(host, all_streams_done());
   return r;
 }

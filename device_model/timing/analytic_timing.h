@@ -9,7 +9,6 @@
 
 namespace npusim::device {
 
-// Consumes the plan: each launch's identity moves into its TimedOp.
-TimingResult simulate_analytic(std::vector<PlannedLaunch> plan, const HardwareSpec& spec);
+TimingResult simulate_analytic(const std::vector<OpCall>& records, const HardwareSpec& spec);
 
 }  // namespace npusim::device

@@ -7,7 +7,7 @@
 
 namespace npusim::device {
 
-TimingResult simulate_systemc(const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec,
+TimingResult simulate_systemc(const LaunchPlan& plan, const HardwareSpec& spec,
                               const TimingParams& params) {
   static bool elaborated = false;
   if (elaborated)

@@ -12,9 +12,8 @@ namespace npusim::device {
 
 TimingResult simulate_timing(const std::vector<OpCall>& records, const DeviceConfig& config, Fidelity fidelity) {
   const HardwareSpec spec = HardwareSpec::from_config(config);
-  std::vector<PlannedLaunch> plan = plan_launches(records, spec);
-  if (fidelity == Fidelity::analytic) return simulate_analytic(std::move(plan), spec);
-  return simulate_systemc(plan, spec, TimingParams::from_config(config));
+  if (fidelity == Fidelity::analytic) return simulate_analytic(records, spec);
+  return simulate_systemc(plan_launches(records, spec), spec, TimingParams::from_config(config));
 }
 
 }  // namespace npusim::device

@@ -5,6 +5,7 @@
 // contention. SystemC elaborates once per process: call simulate_timing with
 // Fidelity::systemc at most once per process (sim/ forks a child per run).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,19 +17,47 @@ namespace npusim::device {
 
 enum class Fidelity { systemc, analytic };
 
-struct TimedOp {
-  size_t record = 0;          // index of the record in the stream (graph nodes: of the captured op)
+// What a timed op is: the op, its report class, where it came from, and the
+// graph it ran in. Launches share one identity where it is the same (every
+// replay's node of a captured op shares that node's): copying these strings
+// per launch was most of an analytic run.
+struct OpIdentity {
   std::string op;
   std::string op_class;
+  const Origin* origin = nullptr;  // shared by identities of the same origin; null: none
+  std::string graph;  // graph_replay launches and the nodes they ran; empty otherwise
+};
+
+struct TimedOp {
+  size_t record = 0;          // index of the record in the stream (graph nodes: of the captured op)
   int stream = 0;
-  Origin origin;
-  std::string graph;          // non-empty when run as a node of a replayed graph
   double host_start_ns = 0;   // host begins the launch
   double host_end_ns = 0;     // launch call returns
   double start_ns = 0;        // device starts the op
   double end_ns = 0;          // device finishes the op
   int cores_used = 0;
-  OpWork work;
+  // Shared with the plan and with the other launches of the same op (null
+  // work: the launch ran no tiles). Read them through the accessors below.
+  std::shared_ptr<const OpIdentity> identity;
+  std::shared_ptr<const OpWork> work_ran;
+
+  const std::string& op() const { return id().op; }
+  const std::string& op_class() const { return id().op_class; }
+  const Origin& origin() const {
+    static const Origin none{};
+    return id().origin ? *id().origin : none;
+  }
+  const std::string& graph() const { return id().graph; }  // non-empty when run as a node of a replayed graph
+  const OpWork& work() const {  // an empty OpWork (no op_class, no bytes) when no tiles ran
+    static const OpWork none{};
+    return work_ran ? *work_ran : none;
+  }
+
+ private:
+  const OpIdentity& id() const {
+    static const OpIdentity unknown{};
+    return identity ? *identity : unknown;
+  }
 };
 
 struct TimingResult {

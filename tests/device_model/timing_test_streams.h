@@ -43,6 +43,20 @@ class StreamBuilder {
                    {"block_table", new_tensor({batch, blocks}, DType::i32)}},
                   {{"attention_out", new_tensor({batch, 1, heads, 512})}}, a));
   }
+  // GQA / MHA decode attention as the ascend backend issues it (gqa_decode):
+  // BSND query of one token per sequence, paged KV cache [blocks, block,
+  // kv_heads x head_dim], sparse_mode 0. kv_heads == heads is MHA.
+  size_t gqa_decode_attention(int64_t heads, int64_t kv_heads, int64_t batch, int64_t kv_len, int64_t head_dim = 128) {
+    const int64_t block = 128, blocks = batch * ((kv_len + block - 1) / block);
+    const TensorRef kv = new_tensor({blocks, block, kv_heads * head_dim});
+    Attrs a{{"num_heads", heads}, {"num_key_value_heads", kv_heads}, {"input_layout", std::string("BSND")},
+            {"sparse_mode", int64_t{0}}, {"block_size", block},
+            {"actual_seq_lengths_kv", std::vector<int64_t>(batch, kv_len)}};
+    return add(op("FusedInferAttentionScore",
+                  {{"query", new_tensor({batch, 1, heads, head_dim})}, {"key", kv}, {"value", new_tensor(kv.shape)},
+                   {"block_table", new_tensor({batch, blocks}, DType::i32)}},
+                  {{"attention_out", new_tensor({batch, 1, heads, head_dim})}}, a));
+  }
   // GQA prefill attention of one `seq`-token sequence (TND, 32/8 heads of
   // 128): sparse_mode 0 without a mask attends to every token (non-causal),
   // sparse_mode 3 with the 2048x2048 mask is causal.
@@ -72,7 +86,7 @@ class StreamBuilder {
 // The timed op of record `index` (eager launches only).
 inline const TimedOp& timed(const TimingResult& r, size_t index) {
   for (const auto& op : r.ops)
-    if (op.record == index && op.graph.empty()) return op;
+    if (op.record == index && op.graph().empty()) return op;
   throw std::runtime_error("no timed op for record " + std::to_string(index));
 }
 

@@ -57,6 +57,30 @@ TEST(TimingTrends, MlaDecodeHeadPaddingCostsMoreWithShortContext) {
   }
 }
 
+// Decode attention whose KV heads are padded with the query heads (MHA:
+// kv heads = heads, as FIA needs kv heads to divide heads): 20 -> 32 heads
+// reads 1.6x the KV cache, and decode attention is KV-bandwidth-bound, so the
+// cost grows with the heads, less than 1.6x only by what does not scale (fixed
+// tile cycles, core-count quantisation).
+TEST(TimingTrends, MhaDecodeAttentionCostGrowsWithPaddedHeads) {
+  for (const char* preset : kPresets) {
+    SCOPED_TRACE(preset);
+    for (int64_t kv_len : {1024, 4096}) {
+      SCOPED_TRACE("kv_len " + std::to_string(kv_len));
+      StreamBuilder s;
+      const size_t h20 = s.gqa_decode_attention(20, 20, 32, kv_len);
+      s.call(RecordKind::synchronize);
+      const size_t h32 = s.gqa_decode_attention(32, 32, 32, kv_len);
+      s.call(RecordKind::synchronize);
+      const TimingResult r = simulate_timing(s.records, DeviceConfig::load(preset), Fidelity::analytic);
+      const double ratio = duration_ns(r, h32) / duration_ns(r, h20);
+      RecordProperty(std::string(preset) + "_mha_decode_32_over_20_kv" + std::to_string(kv_len), std::to_string(ratio));
+      EXPECT_GE(ratio, 1.2);
+      EXPECT_LE(ratio, 1.7);
+    }
+  }
+}
+
 TEST(TimingTrends, NonCausalPrefillAttentionCostsMoreThanCausal) {
   for (const char* preset : kPresets) {
     SCOPED_TRACE(preset);

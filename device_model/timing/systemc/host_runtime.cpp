@@ -7,17 +7,16 @@
 
 namespace npusim::device {
 
-HostRuntime::HostRuntime(sc_core::sc_module_name name, const std::vector<PlannedLaunch>& plan,
-                         const HardwareSpec& spec, std::vector<AiCore*> cube_cores, std::vector<AiCore*> vector_cores)
+HostRuntime::HostRuntime(sc_core::sc_module_name name, const LaunchPlan& plan, const HardwareSpec& spec, std::vector<AiCore*> cube_cores, std::vector<AiCore*> vector_cores)
     : sc_core::sc_module(name),
       plan_(plan),
       spec_(spec),
       cube_(std::move(cube_cores)),
       vector_(std::move(vector_cores)),
-      ops_(plan.size()),
-      ready_ns_(plan.size(), 0.0),
-      done_(plan.size(), 0) {
-  for (const PlannedLaunch& p : plan_) streams_.emplace(p.stream, nullptr);
+      ops_(plan.launches.size()),
+      ready_ns_(plan.launches.size(), 0.0),
+      done_(plan.launches.size(), 0) {
+  for (const PlannedLaunch& p : plan_.launches) streams_.emplace(p.stream, nullptr);
   for (auto& [id, stream] : streams_) {
     stream = std::make_unique<Stream>();
     sc_core::sc_spawn(sc_bind(&HostRuntime::stream_worker, this, id));
@@ -33,7 +32,7 @@ double HostRuntime::streams_done_ns() const {
 }
 
 void HostRuntime::enqueue(size_t index, double ready_ns) {
-  Stream& s = *streams_.at(plan_[index].stream);
+  Stream& s = *streams_.at(plan_.launches[index].stream);
   ready_ns_[index] = ready_ns;
   s.queue.push_back(index);
   s.arrived.notify(sc_core::SC_ZERO_TIME);
@@ -46,10 +45,10 @@ void HostRuntime::wait_until_idle(Stream& stream) {
 // Launches never block the host (they are asynchronous); copies and
 // synchronize do, so only they make the host wait for the simulation.
 void HostRuntime::host() {
-  for (size_t i = 0; i < plan_.size(); ++i) {
-    const PlannedLaunch& p = plan_[i];
+  for (size_t i = 0; i < plan_.launches.size(); ++i) {
+    const PlannedLaunch& p = plan_.launches[i];
     TimedOp& t = ops_[i];
-    t = timed_op_for(p);
+    t = timed_op_for(p, plan_.tables);
     t.host_start_ns = host_ns_;
     switch (p.kind) {
       case LaunchKind::kernel:
@@ -88,13 +87,13 @@ int HostRuntime::cores_busy_at(double ns) const {
   return busy;
 }
 
-double HostRuntime::dispatch(const PlannedLaunch& p, double start_ns, int& cores) {
-  const bool cube = p.work.core == CoreKind::cube;
+double HostRuntime::dispatch(const OpWork& work, double start_ns, int& cores) {
+  const bool cube = work.core == CoreKind::cube;
   std::vector<AiCore*>& pool = cube ? cube_ : vector_;
   size_t& next = cube ? next_cube_ : next_vector_;
-  cores = cores_used(p.work, spec_);
+  cores = cores_used(work, spec_);
   if (cores == 0) return start_ns;
-  CoreJob job{0, start_ns, tile_costs(p.work, spec_), 0, 1};
+  CoreJob job{0, start_ns, tile_costs(work, spec_), 0, 1};
   // Cores still busy with other streams' ops share the links with this op's.
   int own_busy = 0;
   for (int j = 0; j < cores; ++j) own_busy += pool[(next + j) % pool.size()]->free_ns() > start_ns;
@@ -104,10 +103,10 @@ double HostRuntime::dispatch(const PlannedLaunch& p, double start_ns, int& cores
   auto start_of = [&](int j) { return std::max(start_ns, core(j)->free_ns()); };
   double end_ns = start_ns;
   for (int j = 0; j < cores;) {
-    job.tiles = tiles_on_core(p.work, spec_, j);
+    job.tiles = tiles_on_core(work, spec_, j);
     job.start_ns = start_of(j);
     int k = j + 1;
-    while (k < cores && tiles_on_core(p.work, spec_, k) == job.tiles && start_of(k) == job.start_ns) ++k;
+    while (k < cores && tiles_on_core(work, spec_, k) == job.tiles && start_of(k) == job.start_ns) ++k;
     job.lockstep = k - j;
     const double group_end = core(j)->run(job);
     for (int m = j + 1; m < k; ++m) core(m)->follow(job, group_end);
@@ -125,7 +124,7 @@ void HostRuntime::stream_worker(int id) {
     const size_t i = s.queue.front();
     s.queue.pop_front();
     s.busy = true;
-    const PlannedLaunch& p = plan_[i];
+    const PlannedLaunch& p = plan_.launches[i];
     TimedOp& t = ops_[i];
     t.start_ns = std::max(ready_ns_[i], s.free_ns);
     // Yield once this stream is a quantum ahead, so the cores and links see
@@ -133,7 +132,7 @@ void HostRuntime::stream_worker(int id) {
     s.quantum.set(ns_time(t.start_ns - now_ns()));
     if (s.quantum.need_sync()) s.quantum.sync();
     const double fixed_end = t.start_ns + p.device_fixed_ns;
-    t.end_ns = p.has_work ? dispatch(p, fixed_end, t.cores_used) : fixed_end;
+    t.end_ns = p.has_work() ? dispatch(plan_.work_of(p), fixed_end, t.cores_used) : fixed_end;
     s.free_ns = t.end_ns;
     s.busy = false;
     done_[i] = 1;

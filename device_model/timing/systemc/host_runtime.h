@@ -21,7 +21,7 @@ namespace npusim::device {
 
 class HostRuntime : public sc_core::sc_module {
  public:
-  HostRuntime(sc_core::sc_module_name name, const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec,
+  HostRuntime(sc_core::sc_module_name name, const LaunchPlan& plan, const HardwareSpec& spec,
               std::vector<AiCore*> cube_cores, std::vector<AiCore*> vector_cores);
 
   // Valid after the simulation ran: per-op times, host time, launch totals.
@@ -44,10 +44,10 @@ class HostRuntime : public sc_core::sc_module {
   void stream_worker(int id);
   void enqueue(size_t index, double ready_ns);
   void wait_until_idle(Stream& stream);
-  double dispatch(const PlannedLaunch& launch, double start_ns, int& cores);
+  double dispatch(const OpWork& work, double start_ns, int& cores);
   int cores_busy_at(double ns) const;
 
-  const std::vector<PlannedLaunch>& plan_;
+  const LaunchPlan& plan_;
   const HardwareSpec& spec_;
   std::vector<AiCore*> cube_;
   std::vector<AiCore*> vector_;

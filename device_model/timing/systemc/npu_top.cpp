@@ -23,7 +23,7 @@ std::vector<AiCore*> raw(const std::vector<std::unique_ptr<AiCore>>& cores) {
 }
 }  // namespace
 
-NpuTop::NpuTop(sc_core::sc_module_name name, const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec,
+NpuTop::NpuTop(sc_core::sc_module_name name, const LaunchPlan& plan, const HardwareSpec& spec,
                const TimingParams& params)
     : sc_core::sc_module(name),
       spec_(spec),

@@ -15,7 +15,7 @@ namespace npusim::device {
 
 class NpuTop : public sc_core::sc_module {
  public:
-  NpuTop(sc_core::sc_module_name name, const std::vector<PlannedLaunch>& plan, const HardwareSpec& spec,
+  NpuTop(sc_core::sc_module_name name, const LaunchPlan& plan, const HardwareSpec& spec,
          const TimingParams& params);
   TimingResult result() const;  // after sc_start() returned
 
