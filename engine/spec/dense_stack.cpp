@@ -38,21 +38,21 @@ int64_t StepPositions::total_tokens() const {
   return std::accumulate(query_tokens.begin(), query_tokens.end(), int64_t{0});
 }
 
-DenseStack::DenseStack(Emitter& builder, const DenseDims& dims, int64_t layers,
+DenseStack::DenseStack(Emitter& em, const DenseDims& dims, int64_t layers,
                        const std::string& prefix, uint64_t seed)
-    : builder_(builder), dims_(dims), prefix_(prefix) {
+    : em_(em), dims_(dims), prefix_(prefix) {
   const DType dt = dims.dtype;
   const int64_t h = dims.hidden, d = dims.head_dim, inter = dims.intermediate;
   const int64_t qkv_rows = dims.q_size() + 2 * dims.kv_size();
   auto linear = [&](int64_t layer, const std::string& leaf, int64_t out, int64_t in) {
-    TensorRef w = builder_.alloc({out, in}, dt, layer_name(prefix, layer, leaf));
+    TensorRef w = em_.alloc({out, in}, dt, layer_name(prefix, layer, leaf));
     // 1/sqrt(fan_in) keeps activations O(1) through the random stack.
-    builder_.fill(w, "normal", seed++, 1.0 / std::sqrt(static_cast<double>(in)));
+    em_.fill(w, "normal", seed++, 1.0 / std::sqrt(static_cast<double>(in)));
     return w;
   };
   auto norm = [&](int64_t layer, const std::string& leaf, int64_t size) {
-    TensorRef g = builder_.alloc({size}, dt, layer_name(prefix, layer, leaf));
-    builder_.fill(g, "ones", 0, 1.0);
+    TensorRef g = em_.alloc({size}, dt, layer_name(prefix, layer, leaf));
+    em_.fill(g, "ones", 0, 1.0);
     return g;
   };
   for (int64_t l = 0; l < layers; ++l) {
@@ -67,21 +67,21 @@ DenseStack::DenseStack(Emitter& builder, const DenseDims& dims, int64_t layers,
     w.down = linear(l, "mlp.down_proj.weight", h, inter);
     weights_.push_back(w);
   }
-  causal_mask_ = builder_.alloc({kCompressedMaskSide, kCompressedMaskSide}, DType::i8, prefix + ".attn_mask");
+  causal_mask_ = em_.alloc({kCompressedMaskSide, kCompressedMaskSide}, DType::i8, prefix + ".attn_mask");
   std::vector<float> mask;
-  if (builder_.functional()) {
+  if (em_.functional()) {
     mask.resize(kCompressedMaskSide * kCompressedMaskSide);
     for (int64_t i = 0; i < kCompressedMaskSide; ++i)
       for (int64_t j = i + 1; j < kCompressedMaskSide; ++j) mask[i * kCompressedMaskSide + j] = 1.0f;
   }
-  builder_.write(causal_mask_, std::move(mask));
+  em_.write(causal_mask_, std::move(mask));
 }
 
 TensorRef DenseStack::scratch(const std::string& name, const Shape& shape, DType dtype) const {
   std::string key = name + shape_string(shape) + std::string(dtype_name(dtype));
   auto it = scratch_.find(key);
   if (it != scratch_.end()) return it->second;
-  TensorRef tensor = builder_.alloc(shape, dtype, prefix_ + ".workspace." + name);
+  TensorRef tensor = em_.alloc(shape, dtype, prefix_ + ".workspace." + name);
   scratch_.emplace(key, tensor);
   return tensor;
 }
@@ -93,17 +93,17 @@ PagedKvCache DenseStack::make_cache(int64_t batch, int64_t max_tokens, int64_t b
   cache.blocks_per_sequence = (max_tokens + block_size - 1) / block_size;
   const int64_t blocks = batch * cache.blocks_per_sequence;
   for (int64_t l = 0; l < layers(); ++l) {
-    cache.key.push_back(builder_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "k_cache")));
-    cache.value.push_back(builder_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "v_cache")));
+    cache.key.push_back(em_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "k_cache")));
+    cache.value.push_back(em_.alloc({blocks, block_size, dims_.kv_size()}, dims_.dtype, layer_name(prefix_, l, "v_cache")));
   }
   cache.block_table =
-      builder_.alloc({batch, cache.blocks_per_sequence}, DType::i32, prefix_ + ".block_table");
+      em_.alloc({batch, cache.blocks_per_sequence}, DType::i32, prefix_ + ".block_table");
   std::vector<float> table;
-  if (builder_.functional()) {
+  if (em_.functional()) {
     table.resize(blocks);
     std::iota(table.begin(), table.end(), 0.0f);
   }
-  builder_.write(cache.block_table, std::move(table));
+  em_.write(cache.block_table, std::move(table));
   return cache;
 }
 
@@ -117,7 +117,7 @@ StepTensors DenseStack::make_step_tensors(int64_t tokens) const {
 void DenseStack::write_positions(const PagedKvCache& cache, const StepPositions& positions,
                                  const StepTensors& tensors) const {
   std::vector<float> cos, sin, slots;
-  if (builder_.functional()) {
+  if (em_.functional()) {
     const int64_t d = dims_.head_dim, half = d / 2;
     for (size_t b = 0; b < positions.query_tokens.size(); ++b) {
       const int64_t first = positions.kv_lengths[b] - positions.query_tokens[b];
@@ -133,15 +133,15 @@ void DenseStack::write_positions(const PagedKvCache& cache, const StepPositions&
       }
     }
   }
-  builder_.write(tensors.cos, std::move(cos));
-  builder_.write(tensors.sin, std::move(sin));
-  builder_.write(tensors.slot_mapping, std::move(slots));
+  em_.write(tensors.cos, std::move(cos));
+  em_.write(tensors.sin, std::move(sin));
+  em_.write(tensors.slot_mapping, std::move(slots));
 }
 
 TensorRef DenseStack::qkv_projection(int64_t layer, const TensorRef& normed) const {
   const int64_t t = normed.shape[0];
   TensorRef qkv = scratch("qkv", {t, dims_.q_size() + 2 * dims_.kv_size()}, dims_.dtype);
-  builder_.op("MatMul", {{"x", normed}, {"weight", weights_[layer].qkv}},
+  em_.op("MatMul", {{"x", normed}, {"weight", weights_[layer].qkv}},
               {{"y", qkv}});
   return qkv;
 }
@@ -152,7 +152,7 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
   const LayerWeights& w = weights_[layer];
   const int64_t t = qkv.shape[0], d = dims_.head_dim;
   if (fused) {
-    builder_.op("SplitQkvRmsnormRope",
+    em_.op("SplitQkvRmsnormRope",
                 {{"input", qkv}, {"cos", step.cos}, {"sin", step.sin},
                  {"q_weight", w.q_norm}, {"k_weight", w.k_norm}, {"q_bias", std::nullopt},
                  {"k_bias", std::nullopt}},
@@ -168,22 +168,22 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
   // The generic path: split, per-head RMSNorm of q and k, then rotary.
   TensorRef q_raw = scratch("q_raw", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_raw = scratch("k_raw", {t, dims_.kv_size()}, dims_.dtype);
-  builder_.op("Slice", {{"x", qkv}}, {{"y", q_raw}},
+  em_.op("Slice", {{"x", qkv}}, {{"y", q_raw}},
               Attrs{{"dim", int64_t{1}}, {"start", int64_t{0}}, {"length", dims_.q_size()}});
-  builder_.op("Slice", {{"x", qkv}}, {{"y", k_raw}},
+  em_.op("Slice", {{"x", qkv}}, {{"y", k_raw}},
               Attrs{{"dim", int64_t{1}}, {"start", dims_.q_size()}, {"length", dims_.kv_size()}});
-  builder_.op("Slice", {{"x", qkv}}, {{"y", v}},
+  em_.op("Slice", {{"x", qkv}}, {{"y", v}},
               Attrs{{"dim", int64_t{1}},
                     {"start", dims_.q_size() + dims_.kv_size()},
                     {"length", dims_.kv_size()}});
   TensorRef q_normed = scratch("q_normed", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_normed = scratch("k_normed", {t, dims_.kv_size()}, dims_.dtype);
-  builder_.op("RmsNorm", {{"x", view(q_raw, 0, {t, dims_.heads, d})}, {"gamma", w.q_norm}},
+  em_.op("RmsNorm", {{"x", view(q_raw, 0, {t, dims_.heads, d})}, {"gamma", w.q_norm}},
               {{"y", view(q_normed, 0, {t, dims_.heads, d})}}, Attrs{{"eps", dims_.eps}});
-  builder_.op("RmsNorm",
+  em_.op("RmsNorm",
               {{"x", view(k_raw, 0, {t, dims_.kv_heads, d})}, {"gamma", w.k_norm}},
               {{"y", view(k_normed, 0, {t, dims_.kv_heads, d})}}, Attrs{{"eps", dims_.eps}});
-  builder_.op("RotaryEmbedding",
+  em_.op("RotaryEmbedding",
               {{"query", q_normed}, {"key", k_normed}, {"cos", step.cos},
                {"sin", step.sin}},
               {{"query_out", q}, {"key_out", k}},
@@ -193,7 +193,7 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
 void DenseStack::cache_kv(int64_t layer, const TensorRef& k, const TensorRef& v,
                           const PagedKvCache& cache, const StepTensors& step) const {
   const int64_t t = k.shape[0];
-  builder_.op("ReshapeAndCache",
+  em_.op("ReshapeAndCache",
               {{"key", view(k, 0, {t, dims_.kv_heads, dims_.head_dim})},
                {"value", view(v, 0, {t, dims_.kv_heads, dims_.head_dim})},
                {"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]},
@@ -218,7 +218,7 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   const LayerWeights& w = weights_[layer];
   const int64_t t = x.shape[0], h = dims_.hidden, d = dims_.head_dim;
   TensorRef normed = scratch("normed", {t, h}, dims_.dtype);
-  builder_.op("RmsNorm", {{"x", x}, {"gamma", w.input_norm}}, {{"y", normed}},
+  em_.op("RmsNorm", {{"x", x}, {"gamma", w.input_norm}}, {{"y", normed}},
               Attrs{{"eps", dims_.eps}});
   TensorRef qkv = qkv_projection(layer, normed);
   TensorRef q = scratch("q", {t, dims_.q_size()}, dims_.dtype);
@@ -232,7 +232,7 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   for (int64_t n : positions.query_tokens) query_ends.push_back(end += n);
   const bool causal = attention == BlockAttention::causal;
   TensorRef attn = scratch("attn", {t, dims_.q_size()}, dims_.dtype);
-  builder_.op("FusedInferAttentionScore",
+  em_.op("FusedInferAttentionScore",
               {{"query", view(q, 0, {t, dims_.heads, d})}, {"key", cache.key[layer]},
                {"value", cache.value[layer]},
                causal ? NamedTensor{"atten_mask", causal_mask_} : NamedTensor{"atten_mask", std::nullopt},
@@ -249,19 +249,19 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
                     {"pre_tokens", kUnboundedWindow},
                     {"next_tokens", causal ? int64_t{0} : kUnboundedWindow}});
   TensorRef o = scratch("o", {t, h}, dims_.dtype);
-  builder_.op("MatMul", {{"x", attn}, {"weight", w.o}}, {{"y", o}});
+  em_.op("MatMul", {{"x", attn}, {"weight", w.o}}, {{"y", o}});
   TensorRef post = scratch("post_normed", {t, h}, dims_.dtype);
   TensorRef residual = scratch("residual", {t, h}, dims_.dtype);
-  builder_.op("AddRmsNorm", {{"x", o}, {"residual", x}, {"gamma", w.post_norm}},
+  em_.op("AddRmsNorm", {{"x", o}, {"residual", x}, {"gamma", w.post_norm}},
               {{"y", post}, {"residual_out", residual}}, Attrs{{"eps", dims_.eps}});
   TensorRef gate_up = scratch("gate_up", {t, 2 * dims_.intermediate}, dims_.dtype);
-  builder_.op("MatMul", {{"x", post}, {"weight", w.gate_up}}, {{"y", gate_up}});
+  em_.op("MatMul", {{"x", post}, {"weight", w.gate_up}}, {{"y", gate_up}});
   TensorRef act = scratch("act", {t, dims_.intermediate}, dims_.dtype);
-  builder_.op("Elementwise", {{"x", gate_up}}, {{"y", act}},
+  em_.op("Elementwise", {{"x", gate_up}}, {{"y", act}},
               Attrs{{"fn", std::string("silu_mul")}});
   TensorRef mlp = scratch("mlp", {t, h}, dims_.dtype);
-  builder_.op("MatMul", {{"x", act}, {"weight", w.down}}, {{"y", mlp}});
-  builder_.op("Elementwise", {{"x", mlp}, {"other", residual}}, {{"y", out}},
+  em_.op("MatMul", {{"x", act}, {"weight", w.down}}, {{"y", mlp}});
+  em_.op("Elementwise", {{"x", mlp}, {"other", residual}}, {{"y", out}},
               Attrs{{"fn", std::string("add")}});
 }
 

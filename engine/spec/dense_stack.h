@@ -61,7 +61,7 @@ struct StepTensors {
 class DenseStack {
  public:
   // Allocates and seeds the weights of `layers` layers under `prefix`.
-  DenseStack(Emitter& builder, const DenseDims& dims, int64_t layers, const std::string& prefix,
+  DenseStack(Emitter& em, const DenseDims& dims, int64_t layers, const std::string& prefix,
              uint64_t seed);
 
   PagedKvCache make_cache(int64_t batch, int64_t max_tokens, int64_t block_size) const;
@@ -83,7 +83,7 @@ class DenseStack {
 
   const DenseDims& dims() const { return dims_; }
   int64_t layers() const { return static_cast<int64_t>(weights_.size()); }
-  Emitter& builder() const { return builder_; }
+  Emitter& emitter() const { return em_; }
 
  private:
   struct LayerWeights {
@@ -96,7 +96,7 @@ class DenseStack {
                 const StepTensors& step) const;
   TensorRef scratch(const std::string& name, const Shape& shape, DType dtype) const;
 
-  Emitter& builder_;
+  Emitter& em_;
   DenseDims dims_;
   std::string prefix_;
   std::vector<LayerWeights> weights_;

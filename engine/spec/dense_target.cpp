@@ -4,14 +4,14 @@
 
 namespace npusim::engine::spec {
 
-DenseTarget::DenseTarget(Emitter& builder, const DenseDims& dims, int64_t layers, uint64_t seed)
-    : stack_(builder, dims, layers, "model", seed) {
-  embedding_ = builder.alloc({dims.vocab, dims.hidden}, dims.dtype, "model.embed_tokens.weight");
-  builder.fill(embedding_, "normal", seed + 1'000'003, 1.0);
-  final_norm_ = builder.alloc({dims.hidden}, dims.dtype, "model.norm.weight");
-  builder.fill(final_norm_, "ones", 0, 1.0);
-  lm_head_ = builder.alloc({dims.vocab, dims.hidden}, dims.dtype, "lm_head.weight");
-  builder.fill(lm_head_, "normal", seed + 2'000'003,
+DenseTarget::DenseTarget(Emitter& em, const DenseDims& dims, int64_t layers, uint64_t seed)
+    : stack_(em, dims, layers, "model", seed) {
+  embedding_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "model.embed_tokens.weight");
+  em.fill(embedding_, "normal", seed + 1'000'003, 1.0);
+  final_norm_ = em.alloc({dims.hidden}, dims.dtype, "model.norm.weight");
+  em.fill(final_norm_, "ones", 0, 1.0);
+  lm_head_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "lm_head.weight");
+  em.fill(lm_head_, "normal", seed + 2'000'003,
                1.0 / std::sqrt(static_cast<double>(dims.hidden)));
 }
 
@@ -19,7 +19,7 @@ TensorRef DenseTarget::buffer(const std::string& name, const Shape& shape, DType
   std::string key = name + shape_string(shape);
   auto it = buffers_.find(key);
   if (it != buffers_.end()) return it->second;
-  TensorRef tensor = stack_.builder().alloc(shape, dtype, "model.workspace." + name);
+  TensorRef tensor = stack_.emitter().alloc(shape, dtype, "model.workspace." + name);
   buffers_.emplace(key, tensor);
   return tensor;
 }
@@ -30,7 +30,7 @@ TensorRef DenseTarget::input_ids(int64_t tokens) const {
 
 TargetOutputs DenseTarget::forward(const TensorRef& ids, const PagedKvCache& cache,
                                    const StepPositions& positions, const StepTensors& step) const {
-  Emitter& b = stack_.builder();
+  Emitter& b = stack_.emitter();
   const DenseDims& dims = stack_.dims();
   const int64_t t = ids.shape[0];
   TargetOutputs out;

@@ -16,7 +16,7 @@ struct TargetOutputs {
 
 class DenseTarget {
  public:
-  DenseTarget(Emitter& builder, const DenseDims& dims, int64_t layers, uint64_t seed);
+  DenseTarget(Emitter& em, const DenseDims& dims, int64_t layers, uint64_t seed);
 
   // The static input-id buffer a forward of `tokens` tokens reads.
   TensorRef input_ids(int64_t tokens) const;

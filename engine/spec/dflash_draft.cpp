@@ -4,19 +4,19 @@
 
 namespace npusim::engine::spec {
 
-DflashDraft::DflashDraft(Emitter& builder, const DenseDims& dims, int64_t layers,
+DflashDraft::DflashDraft(Emitter& em, const DenseDims& dims, int64_t layers,
                          int64_t target_feature_layers, uint64_t seed)
-    : stack_(builder, dims, layers, "draft", seed) {
+    : stack_(em, dims, layers, "draft", seed) {
   const int64_t in = target_feature_layers * dims.hidden;
-  fc_ = builder.alloc({dims.hidden, in}, dims.dtype, "draft.fc.weight");
-  builder.fill(fc_, "normal", seed + 3'000'017, 1.0 / std::sqrt(static_cast<double>(in)));
-  hidden_norm_ = builder.alloc({dims.hidden}, dims.dtype, "draft.hidden_norm.weight");
-  builder.fill(hidden_norm_, "ones", 0, 1.0);
-  final_norm_ = builder.alloc({dims.hidden}, dims.dtype, "draft.norm.weight");
-  builder.fill(final_norm_, "ones", 0, 1.0);
+  fc_ = em.alloc({dims.hidden, in}, dims.dtype, "draft.fc.weight");
+  em.fill(fc_, "normal", seed + 3'000'017, 1.0 / std::sqrt(static_cast<double>(in)));
+  hidden_norm_ = em.alloc({dims.hidden}, dims.dtype, "draft.hidden_norm.weight");
+  em.fill(hidden_norm_, "ones", 0, 1.0);
+  final_norm_ = em.alloc({dims.hidden}, dims.dtype, "draft.norm.weight");
+  em.fill(final_norm_, "ones", 0, 1.0);
   // Seeded until the runner fits it (ridge readout) in functional mode.
-  readout_ = builder.alloc({dims.vocab, dims.hidden}, dims.dtype, "draft.lm_head.weight");
-  builder.fill(readout_, "normal", seed + 4'000'037,
+  readout_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "draft.lm_head.weight");
+  em.fill(readout_, "normal", seed + 4'000'037,
                1.0 / std::sqrt(static_cast<double>(dims.hidden)));
 }
 
@@ -24,7 +24,7 @@ TensorRef DflashDraft::buffer(const std::string& name, const Shape& shape, DType
   std::string key = name + shape_string(shape);
   auto it = buffers_.find(key);
   if (it != buffers_.end()) return it->second;
-  Emitter& b = stack_.builder();
+  Emitter& b = stack_.emitter();
   TensorRef tensor = b.alloc(shape, dtype, "draft.workspace." + name);
   buffers_.emplace(key, tensor);
   return tensor;
@@ -34,13 +34,13 @@ TensorRef DflashDraft::static_input_embeds(int64_t tokens) const {
   const std::string key = "input_embeds" + shape_string({tokens, stack_.dims().hidden});
   bool fresh = buffers_.count(key) == 0;
   TensorRef tensor = buffer("input_embeds", {tokens, stack_.dims().hidden}, stack_.dims().dtype);
-  if (fresh) stack_.builder().fill(tensor, "zeros", 0, 0.0);
+  if (fresh) stack_.emitter().fill(tensor, "zeros", 0, 0.0);
   return tensor;
 }
 
 void DflashDraft::append_context(const TensorRef& target_features, const PagedKvCache& cache,
                                  const StepTensors& step, bool fused) const {
-  Emitter& b = stack_.builder();
+  Emitter& b = stack_.emitter();
   const DenseDims& dims = stack_.dims();
   const int64_t n = target_features.shape[0];
   TensorRef projected = buffer("ctx_projected", {n, dims.hidden}, dims.dtype);
@@ -54,7 +54,7 @@ void DflashDraft::append_context(const TensorRef& target_features, const PagedKv
 DraftOutputs DflashDraft::block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
                                         const StepPositions& positions, const StepTensors& step,
                                         BlockAttention attention) const {
-  Emitter& b = stack_.builder();
+  Emitter& b = stack_.emitter();
   const DenseDims& dims = stack_.dims();
   const int64_t t = input_embeds.shape[0];
   TensorRef x = input_embeds;

@@ -18,7 +18,7 @@ struct DraftOutputs {
 
 class DflashDraft {
  public:
-  DflashDraft(Emitter& builder, const DenseDims& dims, int64_t layers,
+  DflashDraft(Emitter& em, const DenseDims& dims, int64_t layers,
               int64_t target_feature_layers, uint64_t seed);
 
   // fc + hidden_norm on target features [n, layers*hidden], then K/V of every

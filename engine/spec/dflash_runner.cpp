@@ -84,10 +84,10 @@ class Session {
  public:
   Session(const ModelConfig& target, const ModelConfig* draft, const Workload& workload,
           const PatchSet* patches, OpSink& sink)
-      : workload_(workload), patches_(patches), builder_(sink), graphs_(workload.use_graph) {
+      : workload_(workload), patches_(patches), em_(sink), graphs_(workload.use_graph) {
     const DType dtype = model_dtype(workload.dtype);
     dims_ = dense_dims(target, dtype);
-    target_ = std::make_unique<DenseTarget>(builder_, dims_, target.num_hidden_layers,
+    target_ = std::make_unique<DenseTarget>(em_, dims_, target.num_hidden_layers,
                                             workload.seed);
     // Room for the longest request (the calibration one in functional mode)
     // plus the block a verify step may run past it.
@@ -107,7 +107,7 @@ class Session {
   }
 
   EngineResult run_speculative() {
-    if (builder_.functional()) calibrate();
+    if (em_.functional()) calibrate();
     std::vector<Sequence> seqs = make_prompts(workload_.seed);
     prefill(seqs, "prefill");
     AcceptanceStats stats;
@@ -157,7 +157,7 @@ class Session {
                                            ? draft.dflash->mask_token_id
                                            : dims_.vocab - 1);
     DenseDims draft_dims = dense_dims(draft, dtype);
-    draft_ = std::make_unique<DflashDraft>(builder_, draft_dims, draft.num_hidden_layers,
+    draft_ = std::make_unique<DflashDraft>(em_, draft_dims, draft.num_hidden_layers,
                                            static_cast<int64_t>(layer_ids_.size()),
                                            workload_.seed + 7'000'001);
     draft_cache_ = draft_->stack().make_cache(workload_.batch, max_tokens, kKvBlockSize);
@@ -191,7 +191,7 @@ class Session {
   // Greedy tokens after each input of a forward: read back, or the timing-mode
   // placeholders (no data).
   std::vector<int32_t> read_tokens(const TensorRef& tokens, int64_t step) {
-    if (auto values = builder_.read(tokens)) return as_tokens(*values);
+    if (auto values = em_.read(tokens)) return as_tokens(*values);
     std::vector<int32_t> placeholders;
     for (int64_t i = 0; i < tokens.shape[0]; ++i)
       placeholders.push_back(placeholder_token(workload_.seed, step, i, dims_.vocab));
@@ -200,16 +200,16 @@ class Session {
 
   void write_ids(const TensorRef& ids, const std::vector<int32_t>& tokens) {
     std::vector<float> values;
-    if (builder_.functional()) values.assign(tokens.begin(), tokens.end());
-    builder_.write(ids, std::move(values));
+    if (em_.functional()) values.assign(tokens.begin(), tokens.end());
+    em_.write(ids, std::move(values));
   }
 
   void mark(const std::string& kind, int64_t step, int64_t tokens) {
-    builder_.synchronize(kind, step);
-    steps_.push_back(StepMark{kind, step, tokens, builder_.records_issued()});
+    em_.synchronize(kind, step);
+    steps_.push_back(StepMark{kind, step, tokens, em_.records_issued()});
   }
 
-  void set_phase(const std::string& phase) { builder_.set_origin(Origin{-1, "model", phase}); }
+  void set_phase(const std::string& phase) { em_.set_origin(Origin{-1, "model", phase}); }
 
   StepPositions positions_for(const std::vector<Sequence>& seqs, int64_t tokens_each) const {
     StepPositions pos;
@@ -232,7 +232,7 @@ class Session {
     if (graph_name.empty()) {
       forward();
     } else {
-      graphs_.run(builder_, graph_name, forward);
+      graphs_.run(em_, graph_name, forward);
     }
     return out;
   }
@@ -275,7 +275,7 @@ class Session {
     for (size_t i = 0; i < layer_ids_.size(); ++i)
       parts.push_back(NamedTensor{"x" + std::to_string(i), out.layer_outputs[layer_ids_[i]]});
     TensorRef features = draft_->buffer("target_features", {rows, width}, dims_.dtype);
-    builder_.op("Concat", parts, {{"y", features}}, Attrs{{"dim", int64_t{1}}});
+    em_.op("Concat", parts, {{"y", features}}, Attrs{{"dim", int64_t{1}}});
     const int64_t n = pos.total_tokens();
     TensorRef packed = features;
     if (n != rows) {
@@ -283,7 +283,7 @@ class Session {
       int64_t at = 0;
       for (size_t b = 0; b < pos.query_tokens.size(); ++b) {
         const int64_t k = pos.query_tokens[b];
-        builder_.op("Copy", {{"src", view(features, b * stride * width, {k, width})}},
+        em_.op("Copy", {{"src", view(features, b * stride * width, {k, width})}},
                     {{"dst", view(packed, at * width, {k, width})}});
         at += k;
       }
@@ -307,11 +307,11 @@ class Session {
     TensorRef block_ids = draft_->buffer("block_ids", {t}, DType::i32);
     write_ids(block_ids, ids);
     TensorRef fresh = draft_->buffer("embeds", {t, dims_.hidden}, dims_.dtype);
-    builder_.op("Embedding", {{"weight", target_->embedding()}, {"indices", block_ids}},
+    em_.op("Embedding", {{"weight", target_->embedding()}, {"indices", block_ids}},
                 {{"y", fresh}});
     TensorRef input_embeds = draft_->static_input_embeds(t);
     if (patch("sglang#23122/copy-input-embeds")) {
-      builder_.op("Copy", {{"src", fresh}}, {{"dst", input_embeds}});
+      em_.op("Copy", {{"src", fresh}}, {{"dst", input_embeds}});
     }
     StepPositions pos = positions_for(seqs, block_);
     StepTensors tensors = draft_->stack().make_step_tensors(t);
@@ -320,7 +320,7 @@ class Session {
                                          ? BlockAttention::encoder_only
                                          : BlockAttention::causal;
     DraftOutputs out;
-    graphs_.run(builder_, "dflash_draft.bs" + std::to_string(workload_.batch), [&] {
+    graphs_.run(em_, "dflash_draft.bs" + std::to_string(workload_.batch), [&] {
       out = draft_->block_forward(input_embeds, draft_cache_, pos, tensors, attention);
     });
     std::vector<int32_t> proposed = read_tokens(out.tokens, step);
@@ -336,7 +336,7 @@ class Session {
 
   void record_features(const std::vector<Sequence>& seqs, const TensorRef& features,
                        std::vector<FeatureSample>& samples) {
-    std::optional<std::vector<float>> values = builder_.read(features);
+    std::optional<std::vector<float>> values = em_.read(features);
     if (!values) return;
     const int64_t h = dims_.hidden;
     for (size_t b = 0; b < seqs.size(); ++b) {
@@ -364,7 +364,7 @@ class Session {
     std::vector<std::vector<int32_t>> emitted;
     for (size_t b = 0; b < seqs.size(); ++b) {
       VerificationResult result;
-      if (builder_.functional()) {
+      if (em_.functional()) {
         auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
         result = verify_greedy(drafts[b], {first, first + block_});
       } else {
@@ -422,7 +422,7 @@ class Session {
     std::vector<float> readout = fit_ridge_readout(problem);
     calibration_samples_ = static_cast<int64_t>(problem.labels.size());
     calibration_fit_accuracy_ = readout_accuracy(problem, readout);
-    builder_.write(draft_->readout(), std::move(readout));
+    em_.write(draft_->readout(), std::move(readout));
     workload_ = saved;
     calibrating_ = false;
     steps_.clear();  // calibration is set-up, not part of the measured request
@@ -441,7 +441,7 @@ class Session {
 
   Workload workload_;
   const PatchSet* patches_;
-  Emitter builder_;
+  Emitter em_;
   StepGraph graphs_;
   DenseDims dims_;
   std::unique_ptr<DenseTarget> target_;

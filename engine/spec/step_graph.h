@@ -17,7 +17,7 @@ namespace npusim::engine::spec {
 class StepGraph {
  public:
   explicit StepGraph(bool enabled) : enabled_(enabled) {}
-  void run(Emitter& builder, const std::string& name, const std::function<void()>& forward);
+  void run(Emitter& em, const std::string& name, const std::function<void()>& forward);
 
  private:
   bool enabled_;
