@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in fuzz/ (clang, ASan+UBSan) and runs each for a
 # bounded time, seeded from scenarios/, tests/sim/data/, engine/models/ and the
-# exported op streams in fuzz/seeds/. Fails on any crash, leak, timeout or
+# exported op streams and a small safetensors file in fuzz/seeds/. Fails on any crash, leak, timeout or
 # out-of-memory: libFuzzer exits non-zero and leaves the input in artifacts/.
 # A FailureError is a reader's clean refusal and never counts as a finding.
 #
@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
 bash "$root/scripts/install_deps.sh"
 build="${NPUSIM_FUZZ_BUILD_DIR:-$root/build/fuzz}"
-targets=(op_stream_reader scenario_reader model_config_reader)
+targets=(op_stream_reader scenario_reader model_config_reader safetensors_reader)
 
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DNPUSIM_FUZZ=ON -DNPUSIM_BUILD_TESTS=OFF -DNPUSIM_BUILD_BENCH=OFF > "$build.configure.log" 2>&1 ||
@@ -25,6 +25,7 @@ seeds_of() {
     op_stream_reader) ls "$root"/fuzz/seeds/op_stream/*.jsonl "$root"/tests/sim/data/*.jsonl ;;
     scenario_reader) ls "$root"/scenarios/*.yaml "$root"/tests/sim/data/*.yaml ;;
     model_config_reader) ls "$root"/engine/models/*.json ;;
+    safetensors_reader) ls "$root"/fuzz/seeds/safetensors/*.safetensors ;;
   esac
 }
 
