@@ -56,6 +56,9 @@ std::string models_dir();
 std::vector<std::string> model_names();
 // A name of model_names() or a path to a config.json.
 ModelConfig load_model(const std::string& name_or_path);
+// Where trained weights for `config` live, if any: weights/<name>.safetensors
+// beside the config file (the tiny DFlash draft's: engine/models/weights/).
+std::string trained_weights_path(const ModelConfig& config);
 
 // The functional-mode variant: same family, head counts and structure; small
 // hidden sizes, vocabulary, expert count and layer count.

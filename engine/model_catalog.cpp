@@ -28,4 +28,9 @@ ModelConfig load_model(const std::string& name_or_path) {
                       "use a name from `npusim models` or a path to a config.json", ""});
 }
 
+std::string trained_weights_path(const ModelConfig& config) {
+  const std::filesystem::path dir = std::filesystem::path(config.source_path).parent_path();
+  return (dir / "weights" / (config.name + ".safetensors")).string();
+}
+
 }  // namespace npusim::engine

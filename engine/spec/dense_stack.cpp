@@ -45,14 +45,18 @@ DenseStack::DenseStack(Emitter& em, const DenseDims& dims, int64_t layers,
   const int64_t h = dims.hidden, d = dims.head_dim, inter = dims.intermediate;
   const int64_t qkv_rows = dims.q_size() + 2 * dims.kv_size();
   auto linear = [&](int64_t layer, const std::string& leaf, int64_t out, int64_t in) {
-    TensorRef w = em_.alloc({out, in}, dt, layer_name(prefix, layer, leaf));
+    const std::string name = layer_name(prefix, layer, leaf);
+    TensorRef w = em_.alloc({out, in}, dt, name);
     // 1/sqrt(fan_in) keeps activations O(1) through the random stack.
     em_.fill(w, "normal", seed++, 1.0 / std::sqrt(static_cast<double>(in)));
+    parameters_.emplace(name, w);
     return w;
   };
   auto norm = [&](int64_t layer, const std::string& leaf, int64_t size) {
-    TensorRef g = em_.alloc({size}, dt, layer_name(prefix, layer, leaf));
+    const std::string name = layer_name(prefix, layer, leaf);
+    TensorRef g = em_.alloc({size}, dt, name);
     em_.fill(g, "ones", 0, 1.0);
+    parameters_.emplace(name, g);
     return g;
   };
   for (int64_t l = 0; l < layers; ++l) {

@@ -84,6 +84,8 @@ class DenseStack {
   const DenseDims& dims() const { return dims_; }
   int64_t layers() const { return static_cast<int64_t>(weights_.size()); }
   Emitter& emitter() const { return em_; }
+  // Every weight by its checkpoint name ("<prefix>.layers.N.self_attn.qkv_proj.weight").
+  const std::map<std::string, TensorRef>& parameters() const { return parameters_; }
 
  private:
   struct LayerWeights {
@@ -100,6 +102,7 @@ class DenseStack {
   DenseDims dims_;
   std::string prefix_;
   std::vector<LayerWeights> weights_;
+  std::map<std::string, TensorRef> parameters_;
   TensorRef causal_mask_;  // compressed 2048x2048 mask for sparse_mode 3
   // Activation buffers by name and shape: reused by every forward of that
   // shape, so a captured graph keeps reading and writing the same buffers.

@@ -2,22 +2,48 @@
 
 #include <cmath>
 
+#include "op_stream/failure.h"
+
 namespace npusim::engine::spec {
 
 DflashDraft::DflashDraft(Emitter& em, const DenseDims& dims, int64_t layers,
                          int64_t target_feature_layers, uint64_t seed)
-    : stack_(em, dims, layers, "draft", seed) {
+    : stack_(em, dims, layers, "draft", seed), parameters_(stack_.parameters()) {
   const int64_t in = target_feature_layers * dims.hidden;
-  fc_ = em.alloc({dims.hidden, in}, dims.dtype, "draft.fc.weight");
+  fc_ = parameter("draft.fc.weight", {dims.hidden, in});
   em.fill(fc_, "normal", seed + 3'000'017, 1.0 / std::sqrt(static_cast<double>(in)));
-  hidden_norm_ = em.alloc({dims.hidden}, dims.dtype, "draft.hidden_norm.weight");
+  hidden_norm_ = parameter("draft.hidden_norm.weight", {dims.hidden});
   em.fill(hidden_norm_, "ones", 0, 1.0);
-  final_norm_ = em.alloc({dims.hidden}, dims.dtype, "draft.norm.weight");
+  final_norm_ = parameter("draft.norm.weight", {dims.hidden});
   em.fill(final_norm_, "ones", 0, 1.0);
-  // Seeded until the runner fits it (ridge readout) in functional mode.
-  readout_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "draft.lm_head.weight");
+  readout_ = parameter("draft.lm_head.weight", {dims.vocab, dims.hidden});
   em.fill(readout_, "normal", seed + 4'000'037,
-               1.0 / std::sqrt(static_cast<double>(dims.hidden)));
+          1.0 / std::sqrt(static_cast<double>(dims.hidden)));
+}
+
+TensorRef DflashDraft::parameter(const std::string& name, const Shape& shape) {
+  TensorRef tensor = stack_.emitter().alloc(shape, stack_.dims().dtype, name);
+  parameters_.emplace(name, tensor);
+  return tensor;
+}
+
+void DflashDraft::load_weights(const SafetensorsFile& checkpoint) const {
+  auto fail = [&](const std::string& name, const std::string& message) {
+    throw FailureError(Failure{"load", "dflash", name, "", "spec.dflash.weights", message,
+                               "the checkpoint must hold exactly this draft's weights; retrain "
+                               "it for this draft config (engine/models/README.md)",
+                               checkpoint.path});
+  };
+  for (const auto& [name, tensor] : checkpoint.tensors)
+    if (!parameters_.count(name)) fail(name, "the checkpoint has a tensor this draft does not");
+  for (const auto& [name, ref] : parameters_) {
+    auto it = checkpoint.tensors.find(name);
+    if (it == checkpoint.tensors.end()) fail(name, "the checkpoint lacks this draft weight");
+    if (it->second.shape != ref.shape)
+      fail(name, "shape " + shape_string(it->second.shape) + " in the checkpoint, " +
+                     shape_string(ref.shape) + " in the draft");
+    stack_.emitter().write(ref, it->second.values);
+  }
 }
 
 TensorRef DflashDraft::buffer(const std::string& name, const Shape& shape, DType dtype) const {
@@ -51,7 +77,7 @@ void DflashDraft::append_context(const TensorRef& target_features, const PagedKv
   for (int64_t l = 0; l < stack_.layers(); ++l) stack_.emit_kv_append(l, normed, cache, step, fused);
 }
 
-DraftOutputs DflashDraft::block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
+TensorRef DflashDraft::block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
                                         const StepPositions& positions, const StepTensors& step,
                                         BlockAttention attention) const {
   Emitter& b = stack_.emitter();
@@ -63,15 +89,14 @@ DraftOutputs DflashDraft::block_forward(const TensorRef& input_embeds, const Pag
     stack_.emit_layer(l, x, y, cache, positions, step, attention);
     x = y;
   }
-  DraftOutputs out;
-  out.features = buffer("features", {t, dims.hidden}, dims.dtype);
-  b.op("RmsNorm", {{"x", x}, {"gamma", final_norm_}}, {{"y", out.features}},
+  TensorRef features = buffer("features", {t, dims.hidden}, dims.dtype);
+  b.op("RmsNorm", {{"x", x}, {"gamma", final_norm_}}, {{"y", features}},
        Attrs{{"eps", dims.eps}});
   TensorRef logits = buffer("logits", {t, dims.vocab}, dims.dtype);
-  b.op("MatMul", {{"x", out.features}, {"weight", readout_}}, {{"y", logits}});
-  out.tokens = buffer("tokens", {t}, DType::i32);
-  b.op("ArgMax", {{"x", logits}}, {{"indices", out.tokens}});
-  return out;
+  b.op("MatMul", {{"x", features}, {"weight", readout_}}, {{"y", logits}});
+  TensorRef tokens = buffer("tokens", {t}, DType::i32);
+  b.op("ArgMax", {{"x", logits}}, {{"indices", tokens}});
+  return tokens;
 }
 
 }  // namespace npusim::engine::spec

@@ -3,18 +3,15 @@
 // the draft's KV cache; the block [last token, mask x (block-1)] then runs
 // through the draft layers, attending to that context and to the whole block
 // (ENCODER_ONLY), and a readout proposes one token per block position.
+// Its weights are seeded (untrained) until a trained checkpoint is loaded.
 #pragma once
 #include <map>
 #include <vector>
 
 #include "engine/spec/dense_stack.h"
+#include "engine/weights/safetensors_file.h"
 
 namespace npusim::engine::spec {
-
-struct DraftOutputs {
-  TensorRef features;  // [T, hidden]: final-normed hidden, what the readout reads
-  TensorRef tokens;    // int32 [T]: proposed token per block position
-};
 
 class DflashDraft {
  public:
@@ -26,8 +23,9 @@ class DflashDraft {
   // split + norm + rotary path).
   void append_context(const TensorRef& target_features, const PagedKvCache& cache,
                       const StepTensors& step, bool fused) const;
-  // The block forward from the static `input_embeds` buffer.
-  DraftOutputs block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
+  // The block forward from the static `input_embeds` buffer; returns the
+  // proposed token per block position (int32 [T]).
+  TensorRef block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
                              const StepPositions& positions, const StepTensors& step,
                              BlockAttention attention) const;
   // The static buffer the captured block forward reads its embeddings from
@@ -35,11 +33,18 @@ class DflashDraft {
   TensorRef static_input_embeds(int64_t tokens) const;
   TensorRef buffer(const std::string& name, const Shape& shape, DType dtype) const;
 
+  // Writes every weight from a trained checkpoint (functional mode). Throws
+  // FailureError{kind="load"} naming a weight the file lacks, has with another
+  // shape, or a tensor the draft does not have.
+  void load_weights(const SafetensorsFile& checkpoint) const;
+
   const DenseStack& stack() const { return stack_; }
-  const TensorRef& readout() const { return readout_; }
 
  private:
+  TensorRef parameter(const std::string& name, const Shape& shape);
+
   DenseStack stack_;
+  std::map<std::string, TensorRef> parameters_;  // every weight, stack's included
   TensorRef fc_, hidden_norm_, final_norm_, readout_;
   mutable std::map<std::string, TensorRef> buffers_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -10,8 +11,8 @@
 #include "engine/spec/dense_target.h"
 #include "engine/spec/draft_backends.h"
 #include "engine/spec/greedy_verification.h"
-#include "engine/spec/ridge_readout.h"
 #include "engine/spec/step_graph.h"
+#include "engine/weights/safetensors_file.h"
 #include "op_stream/failure.h"
 #include "op_stream/seeded_fill.h"
 
@@ -21,12 +22,6 @@ namespace {
 
 // FIA paged attention: prefill block_size 128..512 in multiples of 128 (FACTS.md).
 constexpr int64_t kKvBlockSize = 128;
-// Calibration of the draft readout: sequences and generated tokens per
-// sequence (enough samples for a hidden-size-wide ridge fit on tiny models).
-constexpr int64_t kCalibrationSequences = 8;
-constexpr int64_t kCalibrationTokens = 48;
-constexpr double kRidgeLambda = 1e-2;
-constexpr uint64_t kCalibrationSeedSalt = 0x5EC0DECA11B7A7EULL;
 
 [[noreturn]] void input_error(const std::string& parameter, const std::string& value,
                               const std::string& message, const std::string& hint) {
@@ -46,38 +41,11 @@ std::vector<int32_t> as_tokens(const std::vector<float>& values) {
   return tokens;
 }
 
-// Share of samples whose fp32 readout argmax is their label (how well the
-// fitted draft can predict the target at best, before bf16 storage).
-double readout_accuracy(const RidgeProblem& problem, const std::vector<float>& readout) {
-  if (problem.labels.empty()) return 0.0;
-  int64_t hits = 0;
-  const int64_t dim = problem.feature_dim;
-  for (size_t s = 0; s < problem.labels.size(); ++s) {
-    int best = 0;
-    double best_score = -1e300;
-    for (int c = 0; c < problem.num_classes; ++c) {
-      double score = 0;
-      for (int64_t d = 0; d < dim; ++d)
-        score += static_cast<double>(readout[c * dim + d]) * problem.features[s * dim + d];
-      if (score > best_score) best_score = score, best = c;
-    }
-    hits += best == problem.labels[s];
-  }
-  return static_cast<double>(hits) / static_cast<double>(problem.labels.size());
-}
-
 struct Sequence {
   std::vector<int32_t> tokens;  // prompt + generated; the last one is not in the KV yet
   int64_t prompt_len = 0;
   int64_t context() const { return static_cast<int64_t>(tokens.size()) - 1; }
   int64_t generated() const { return static_cast<int64_t>(tokens.size()) - prompt_len; }
-};
-
-// Draft features of one block position and the absolute position it predicts.
-struct FeatureSample {
-  size_t sequence = 0;
-  int64_t position = 0;
-  std::vector<float> features;
 };
 
 class Session {
@@ -89,12 +57,8 @@ class Session {
     dims_ = dense_dims(target, dtype);
     target_ = std::make_unique<DenseTarget>(em_, dims_, target.num_hidden_layers,
                                             workload.seed);
-    // Room for the longest request (the calibration one in functional mode)
-    // plus the block a verify step may run past it.
-    const int64_t generated = draft && sink.functional()
-                                  ? std::max(workload.decode_steps, kCalibrationTokens)
-                                  : workload.decode_steps;
-    const int64_t max_tokens = workload.prompt_len + generated + 2 * block_size(draft);
+    // Room for the request plus the block a verify step may run past it.
+    const int64_t max_tokens = workload.prompt_len + workload.decode_steps + 2 * block_size(draft);
     target_cache_ = target_->stack().make_cache(workload.batch, max_tokens, kKvBlockSize);
     if (draft) init_draft(target, *draft, dtype, max_tokens);
   }
@@ -107,13 +71,12 @@ class Session {
   }
 
   EngineResult run_speculative() {
-    if (em_.functional()) calibrate();
     std::vector<Sequence> seqs = make_prompts(workload_.seed);
     prefill(seqs, "prefill");
     AcceptanceStats stats;
     int64_t steps = 0;
     for (; !done(seqs); ++steps) {
-      auto drafts = draft(seqs, steps, "draft", nullptr);
+      auto drafts = draft(seqs, steps);
       verify(seqs, drafts, steps, "verify", &stats);
     }
     EngineResult result = finish(seqs);
@@ -121,8 +84,7 @@ class Session {
     result.spec.mean_acceptance_length = stats.acceptance_length();
     result.spec.verify_steps = steps;
     result.spec.draft_tokens_proposed = steps * (block_ - 1);
-    result.spec.calibration_samples = calibration_samples_;
-    result.spec.calibration_fit_accuracy = calibration_fit_accuracy_;
+    result.spec.draft_weights = draft_weights_;
     return result;
   }
 
@@ -161,9 +123,44 @@ class Session {
                                            static_cast<int64_t>(layer_ids_.size()),
                                            workload_.seed + 7'000'001);
     draft_cache_ = draft_->stack().make_cache(workload_.batch, max_tokens, kKvBlockSize);
+    if (em_.functional()) load_trained_draft(target, draft);
   }
 
-  bool patch(const std::string& id) const { return calibrating_ || patches_->on(id); }
+  // The tiny draft's trained weights, written by tools/dflash/train_tiny_dflash_draft.py
+  // against the tiny target of one weight seed; without them the draft stays seeded
+  // (untrained) and says so in the result.
+  void load_trained_draft(const ModelConfig& target, const ModelConfig& draft) {
+    const std::string path = trained_weights_path(draft);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      draft_weights_ = "seeded (untrained): no " + path;
+      return;
+    }
+    const SafetensorsFile checkpoint = read_safetensors(path);
+    auto trained_for = [&](const std::string& key) {
+      auto it = checkpoint.metadata.find(key);
+      return it == checkpoint.metadata.end() ? std::string("?") : it->second;
+    };
+    const std::string seed = std::to_string(workload_.seed);
+    std::string layer_ids;
+    for (int64_t id : layer_ids_) layer_ids += (layer_ids.empty() ? "" : ",") + std::to_string(id);
+    if (trained_for("target") != target.name || trained_for("target_weights_seed") != seed ||
+        trained_for("target_layer_ids") != layer_ids) {
+      throw FailureError(Failure{
+          "config", "dflash", "seed", seed, "spec.dflash.trained_target",
+          "the draft checkpoint was trained against " + trained_for("target") + " with weight seed " +
+              trained_for("target_weights_seed") + ", reading layers " +
+              trained_for("target_layer_ids") + "; this run builds " + target.name + " with seed " +
+              seed + ", reading layers " + layer_ids + ", a different target",
+          "use the seed the draft was trained for, or retrain it: python3 "
+          "tools/dflash/train_tiny_dflash_draft.py --target-seed " + seed + " --out " + path,
+          path});
+    }
+    draft_->load_weights(checkpoint);
+    draft_weights_ = path;
+  }
+
+  bool patch(const std::string& id) const { return patches_->on(id); }
 
   std::vector<Sequence> make_prompts(uint64_t seed) const {
     const int64_t b = workload_.batch, p = workload_.prompt_len;
@@ -294,9 +291,8 @@ class Session {
     draft_->append_context(packed, draft_cache_, step, patch("sglang#23122/fused-kv-append"));
   }
 
-  std::vector<std::vector<int32_t>> draft(const std::vector<Sequence>& seqs, int64_t step,
-                                          const std::string& kind,
-                                          std::vector<FeatureSample>* samples) {
+  std::vector<std::vector<int32_t>> draft(const std::vector<Sequence>& seqs, int64_t step) {
+    const std::string kind = "draft";
     set_phase(kind);
     const int64_t t = workload_.batch * block_;
     std::vector<int32_t> ids;
@@ -319,12 +315,11 @@ class Session {
     const BlockAttention attention = patch("sglang#23122/noncausal-mask")
                                          ? BlockAttention::encoder_only
                                          : BlockAttention::causal;
-    DraftOutputs out;
+    TensorRef proposed_ids;
     graphs_.run(em_, "dflash_draft.bs" + std::to_string(workload_.batch), [&] {
-      out = draft_->block_forward(input_embeds, draft_cache_, pos, tensors, attention);
+      proposed_ids = draft_->block_forward(input_embeds, draft_cache_, pos, tensors, attention);
     });
-    std::vector<int32_t> proposed = read_tokens(out.tokens, step);
-    if (samples) record_features(seqs, out.features, *samples);
+    std::vector<int32_t> proposed = read_tokens(proposed_ids, step);
     mark(kind, step, t);
     std::vector<std::vector<int32_t>> drafts;
     for (size_t b = 0; b < seqs.size(); ++b) {
@@ -332,20 +327,6 @@ class Session {
       drafts.emplace_back(first, first + block_ - 1);
     }
     return drafts;
-  }
-
-  void record_features(const std::vector<Sequence>& seqs, const TensorRef& features,
-                       std::vector<FeatureSample>& samples) {
-    std::optional<std::vector<float>> values = em_.read(features);
-    if (!values) return;
-    const int64_t h = dims_.hidden;
-    for (size_t b = 0; b < seqs.size(); ++b) {
-      for (int64_t i = 1; i < block_; ++i) {
-        const int64_t row = static_cast<int64_t>(b) * block_ + i;
-        auto first = values->begin() + row * h;
-        samples.push_back(FeatureSample{b, seqs[b].context() + i, {first, first + h}});
-      }
-    }
   }
 
   void verify(std::vector<Sequence>& seqs, const std::vector<std::vector<int32_t>>& drafts,
@@ -384,50 +365,6 @@ class Session {
     mark(kind, step, pos.total_tokens());
   }
 
-  // Fits the draft readout on a seeded calibration request run with every
-  // fix on: features of each block position against the token the target's
-  // greedy decoding put at the position it predicts.
-  void calibrate() {
-    calibrating_ = true;
-    Workload saved = workload_;
-    workload_.decode_steps = kCalibrationTokens;
-    std::vector<FeatureSample> samples;
-    std::vector<std::vector<int32_t>> sequences;
-    int64_t step = 0;
-    const int64_t rounds = (kCalibrationSequences + workload_.batch - 1) / workload_.batch;
-    for (int64_t round = 0; round < rounds; ++round) {
-      std::vector<Sequence> seqs = make_prompts(saved.seed ^ (kCalibrationSeedSalt + round));
-      prefill(seqs, "calibrate");
-      const size_t first_sample = samples.size();
-      while (!done(seqs)) {
-        auto drafts = draft(seqs, step, "calibrate", &samples);
-        verify(seqs, drafts, step++, "calibrate", nullptr);
-      }
-      for (size_t i = first_sample; i < samples.size(); ++i)
-        samples[i].sequence += sequences.size();
-      for (auto& s : seqs) sequences.push_back(s.tokens);
-    }
-    RidgeProblem problem;
-    problem.feature_dim = static_cast<int>(dims_.hidden);
-    problem.num_classes = static_cast<int>(dims_.vocab);
-    problem.lambda = kRidgeLambda;
-    for (const auto& sample : samples) {
-      const auto& tokens = sequences[sample.sequence];
-      if (sample.position >= static_cast<int64_t>(tokens.size())) continue;
-      problem.features.insert(problem.features.end(), sample.features.begin(),
-                              sample.features.end());
-      problem.labels.push_back(tokens[sample.position]);
-    }
-    set_phase("calibrate");
-    std::vector<float> readout = fit_ridge_readout(problem);
-    calibration_samples_ = static_cast<int64_t>(problem.labels.size());
-    calibration_fit_accuracy_ = readout_accuracy(problem, readout);
-    em_.write(draft_->readout(), std::move(readout));
-    workload_ = saved;
-    calibrating_ = false;
-    steps_.clear();  // calibration is set-up, not part of the measured request
-  }
-
   EngineResult finish(const std::vector<Sequence>& seqs) const {
     EngineResult result;
     for (const auto& s : seqs) {
@@ -450,9 +387,7 @@ class Session {
   std::vector<int64_t> layer_ids_;
   int64_t block_ = 1;
   int32_t mask_token_ = -1;
-  bool calibrating_ = false;
-  int64_t calibration_samples_ = 0;
-  double calibration_fit_accuracy_ = 0;
+  std::string draft_weights_;
   std::vector<StepMark> steps_;
 };
 

@@ -30,10 +30,9 @@ struct SpecStats {
   double mean_acceptance_length = 0;       // mean of acceptance_lengths
   int64_t verify_steps = 0;
   int64_t draft_tokens_proposed = 0;        // per sequence
-  // DFlash functional runs: samples the draft readout was fitted on and the
-  // share of them it predicts (fp32); a weak fit shows here, not only in acceptance.
-  int64_t calibration_samples = 0;
-  double calibration_fit_accuracy = 0;
+  // DFlash functional runs: the trained checkpoint the draft loaded, or why it
+  // runs seeded (untrained), which explains an acceptance length of about 1.
+  std::string draft_weights;
   std::vector<std::string> failed_requests;  // "request i: <failure>" for requests the server aborted
   // "request i: NAME=v, ..." for runtime env variables that differed from their
   // defaults when request i started: an override leaked by an earlier request.

@@ -4,11 +4,14 @@
 // append, and the speed-up over plain decoding from the device's timelines.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "engine/spec/dflash_runner.h"
 #include "engine/spec/draft_backends.h"
+#include "engine/weights/safetensors_file.h"
 #include "op_stream/failure.h"
 #include "tests/engine/spec_test_support.h"
 
@@ -22,6 +25,10 @@ using testing::make_device;
 using testing::target_config;
 
 constexpr int64_t kFunctionalTokens = 24;
+// Measured with the shipped trained draft (docs/SPECULATIVE.md); the bounds
+// leave room for kernel rounding changes, not for an untrained draft.
+constexpr double kTrainedDraftMinAcceptance = 1.5;
+constexpr double kCollapseRatio = 0.8;
 
 EngineResult functional_dflash(const PatchSet& patches) {
   auto device = make_device(true);
@@ -44,28 +51,23 @@ TEST(SpecDflash, GreedyWithSpeculationEqualsGreedyWithoutWhenAllFixesAreOn) {
   const EngineResult spec = functional_dflash(PatchSet{});
   ASSERT_EQ(spec.tokens.size(), 1u);
   EXPECT_EQ(spec.tokens, plain_greedy_tokens());
-  EXPECT_GT(spec.spec.calibration_samples, 0);
-  // The fitted draft must actually predict the target: more than the bonus token per step.
-  EXPECT_GT(spec.spec.mean_acceptance_length, 1.0);
+  EXPECT_EQ(spec.spec.draft_weights, trained_weights_path(draft_config(true)));
+  // The trained draft predicts the target: well over the bonus token per step.
+  EXPECT_GT(spec.spec.mean_acceptance_length, kTrainedDraftMinAcceptance);
   ::testing::Test::RecordProperty("acceptance_length", std::to_string(spec.spec.mean_acceptance_length));
-  ::testing::Test::RecordProperty("calibration_fit_accuracy",
-                                  std::to_string(spec.spec.calibration_fit_accuracy));
 }
 
 // Without the copy, the replay reads the static input_embeds buffer as it was
-// last written (here by the calibration request, which runs with the fixes),
-// not the embeddings of the current block. With this weak fitted draft the
-// acceptance measured with the fix is too low for the stale run to fall below
-// it (see the H4 report), so the test checks the mechanism and the lossless
-// output: what the replayed graph read differs from the block's embeddings.
-TEST(SpecDflash, StaleInputEmbedsOnReplayKeepTokensAndReadOldContents) {
+// captured (zeros), not the embeddings of the current block: the trained draft
+// loses the bonus token it conditions on and its proposals stop matching.
+TEST(SpecDflash, StaleInputEmbedsOnReplayKeepTokensAndCollapseAcceptance) {
   const EngineResult fixed = functional_dflash(PatchSet{});
   auto device = make_device(true);
   const EngineResult stale = run_dflash(target_config(true), draft_config(true),
                                         dflash_workload(kFunctionalTokens),
                                         without("sglang#23122/copy-input-embeds"), device);
   EXPECT_EQ(stale.tokens, fixed.tokens);
-  EXPECT_LE(stale.spec.mean_acceptance_length, fixed.spec.mean_acceptance_length);
+  EXPECT_LT(stale.spec.mean_acceptance_length, kCollapseRatio * fixed.spec.mean_acceptance_length);
   std::optional<TensorRef> static_embeds, fresh_embeds;
   for (const auto& r : device.records()) {
     if (r.kind != RecordKind::op || r.origin.phase != "draft") continue;
@@ -79,11 +81,82 @@ TEST(SpecDflash, StaleInputEmbedsOnReplayKeepTokensAndReadOldContents) {
   ::testing::Test::RecordProperty("acceptance_stale", std::to_string(stale.spec.mean_acceptance_length));
 }
 
-TEST(SpecDflash, CausalDraftMaskKeepsTokensButCollapsesAcceptance) {
+// The shipped draft was trained against the tiny target's greedy tokens; the
+// checkpoint records them for a check request (seed, batch 2, prompt 8). If the
+// target's numerics change, the draft no longer fits it: retrain (tools/dflash).
+TEST(SpecDflash, TinyTargetStillProducesTheTokensTheDraftWasTrainedOn) {
+  const SafetensorsFile checkpoint = read_safetensors(trained_weights_path(draft_config(true)));
+  const auto expected = nlohmann::json::parse(checkpoint.metadata.at("target_check_tokens"))
+                            .get<std::vector<std::vector<int32_t>>>();
+  ASSERT_EQ(expected.size(), 2u);
+  Workload w = dflash_workload(static_cast<int64_t>(expected[0].size()) - 1);
+  w.batch = 2;
+  w.seed = std::stoull(checkpoint.metadata.at("target_weights_seed"));
+  auto device = make_device(true);
+  EXPECT_EQ(run_target_greedy(target_config(true), w, device).tokens, expected)
+      << "the tiny Qwen3 target changed since the DFlash draft was trained: retrain it with "
+         "tools/dflash/train_tiny_dflash_draft.py (engine/models/README.md)";
+}
+
+TEST(SpecDflash, DraftTrainedForAnotherTargetSeedIsAConfigFailure) {
+  auto device = make_device(true);
+  Workload w = dflash_workload(4);
+  w.seed = 23;
+  try {
+    run_dflash(target_config(true), draft_config(true), w, PatchSet{}, device);
+    FAIL() << "expected a config failure";
+  } catch (const FailureError& error) {
+    EXPECT_EQ(error.failure().kind, "config");
+    EXPECT_EQ(error.failure().rule, "spec.dflash.trained_target");
+    EXPECT_EQ(error.failure().value, "23");
+    EXPECT_NE(error.failure().hint.find("--target-seed 23"), std::string::npos);
+  }
+}
+
+// A draft config with no trained checkpoint beside it runs seeded and says so.
+TEST(SpecDflash, DraftWithoutTrainedWeightsRunsSeededAndSaysSo) {
+  const auto dir = std::filesystem::temp_directory_path() / "npusim_untrained_draft";
+  std::filesystem::create_directories(dir);
+  const auto config = dir / "qwen3-8b-dflash-b16.json";
+  std::filesystem::copy_file(draft_config(false).source_path, config,
+                             std::filesystem::copy_options::overwrite_existing);
+  auto device = make_device(true);
+  const EngineResult result =
+      run_dflash(target_config(true), tiny_variant(load_model(config.string())),
+                 dflash_workload(4), PatchSet{}, device);
+  EXPECT_NE(result.spec.draft_weights.find("seeded (untrained)"), std::string::npos)
+      << result.spec.draft_weights;
+  auto plain_device = make_device(true);
+  EXPECT_EQ(result.tokens, run_target_greedy(target_config(true), dflash_workload(4), plain_device).tokens);
+}
+
+// The draft's logits of its last block (the graph's logits buffer after the
+// last replay), read back from the device.
+std::optional<std::vector<float>> last_draft_logits(device::Device& device) {
+  std::optional<TensorRef> logits;
+  for (const auto& r : device.records())
+    if (r.kind == RecordKind::op && r.origin.phase == "draft" && r.op == "ArgMax") logits = *r.input("x");
+  EXPECT_TRUE(logits.has_value());
+  return logits ? device.read(*logits, Origin{}) : std::nullopt;
+}
+
+// The causal mask makes FIA compute something else inside the block (the
+// draft's logits change) and the output stays lossless. With the trained tiny
+// draft it does not lower the acceptance length: its proposals rest on the
+// bonus token and the context, which causal attention still shows every block
+// position (docs/SPECULATIVE.md has the measurements).
+TEST(SpecDflash, CausalDraftMaskChangesTheDraftButKeepsTokens) {
   const EngineResult fixed = functional_dflash(PatchSet{});
   const EngineResult causal = functional_dflash(without("sglang#23122/noncausal-mask"));
   EXPECT_EQ(causal.tokens, fixed.tokens);
-  EXPECT_LT(causal.spec.mean_acceptance_length, fixed.spec.mean_acceptance_length);
+  EXPECT_LE(causal.spec.mean_acceptance_length, fixed.spec.mean_acceptance_length);
+  // One verify step: both drafts see the same context and bonus token.
+  auto first_block_logits = [](const PatchSet& patches) {
+    auto device = make_device(true);
+    run_dflash(target_config(true), draft_config(true), dflash_workload(1), patches, device);
+    return last_draft_logits(device);
+  };
+  EXPECT_NE(first_block_logits(without("sglang#23122/noncausal-mask")), first_block_logits(PatchSet{}));
   ::testing::Test::RecordProperty("acceptance_fixed", std::to_string(fixed.spec.mean_acceptance_length));
   ::testing::Test::RecordProperty("acceptance_causal", std::to_string(causal.spec.mean_acceptance_length));
 }
