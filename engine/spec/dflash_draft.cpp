@@ -78,8 +78,8 @@ void DflashDraft::append_context(const TensorRef& target_features, const PagedKv
 }
 
 TensorRef DflashDraft::block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
-                                        const StepPositions& positions, const StepTensors& step,
-                                        BlockAttention attention) const {
+                                     const StepPositions& positions, const StepTensors& step,
+                                     BlockAttention attention) const {
   Emitter& b = stack_.emitter();
   const DenseDims& dims = stack_.dims();
   const int64_t t = input_embeds.shape[0];

@@ -26,8 +26,8 @@ class DflashDraft {
   // The block forward from the static `input_embeds` buffer; returns the
   // proposed token per block position (int32 [T]).
   TensorRef block_forward(const TensorRef& input_embeds, const PagedKvCache& cache,
-                             const StepPositions& positions, const StepTensors& step,
-                             BlockAttention attention) const;
+                          const StepPositions& positions, const StepTensors& step,
+                          BlockAttention attention) const;
   // The static buffer the captured block forward reads its embeddings from
   // (zeros until something is copied in, like the runner's capture buffers).
   TensorRef static_input_embeds(int64_t tokens) const;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "engine/spec/dflash_draft.h"
 #include "engine/spec/dflash_runner.h"
 #include "engine/spec/draft_backends.h"
 #include "engine/weights/safetensors_file.h"
@@ -96,6 +97,36 @@ TEST(SpecDflash, TinyTargetStillProducesTheTokensTheDraftWasTrainedOn) {
   EXPECT_EQ(run_target_greedy(target_config(true), w, device).tokens, expected)
       << "the tiny Qwen3 target changed since the DFlash draft was trained: retrain it with "
          "tools/dflash/train_tiny_dflash_draft.py (engine/models/README.md)";
+}
+
+TEST(SpecDflash, CheckpointThatDoesNotHoldExactlyTheDraftsWeightsIsALoadFailure) {
+  const SafetensorsFile shipped = read_safetensors(trained_weights_path(draft_config(true)));
+  auto load_failure = [](const SafetensorsFile& checkpoint) -> std::optional<Failure> {
+    auto device = make_device(true);
+    Emitter em(device);
+    const DflashDraft draft(em, dense_dims(draft_config(true), DType::bf16), 2, 2, 5);
+    try {
+      draft.load_weights(checkpoint);
+    } catch (const FailureError& e) {
+      return e.failure();
+    }
+    return std::nullopt;
+  };
+  EXPECT_FALSE(load_failure(shipped).has_value());
+  const std::string name = "draft.layers.1.self_attn.o_proj.weight";
+  SafetensorsFile missing = shipped, misshapen = shipped, extra = shipped;
+  missing.tensors.erase(name);
+  misshapen.tensors.at(name).shape = {1, 1};
+  extra.tensors["draft.layers.2.self_attn.o_proj.weight"] = shipped.tensors.at(name);
+  for (const auto& [checkpoint, parameter] :
+       {std::pair{missing, name}, std::pair{misshapen, name},
+        std::pair{extra, std::string("draft.layers.2.self_attn.o_proj.weight")}}) {
+    const std::optional<Failure> failure = load_failure(checkpoint);
+    ASSERT_TRUE(failure.has_value()) << parameter;
+    EXPECT_EQ(failure->kind, "load");
+    EXPECT_EQ(failure->parameter, parameter);
+    EXPECT_EQ(failure->where, shipped.path);
+  }
 }
 
 TEST(SpecDflash, DraftTrainedForAnotherTargetSeedIsAConfigFailure) {
