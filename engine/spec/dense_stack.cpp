@@ -146,7 +146,7 @@ TensorRef DenseStack::qkv_projection(int64_t layer, const TensorRef& normed) con
   const int64_t t = normed.shape[0];
   TensorRef qkv = scratch("qkv", {t, dims_.q_size() + 2 * dims_.kv_size()}, dims_.dtype);
   em_.op("MatMul", {{"x", normed}, {"weight", weights_[layer].qkv}},
-              {{"y", qkv}});
+         {{"y", qkv}});
   return qkv;
 }
 
@@ -157,52 +157,52 @@ void DenseStack::split_norm_rope(int64_t layer, const TensorRef& qkv, const Step
   const int64_t t = qkv.shape[0], d = dims_.head_dim;
   if (fused) {
     em_.op("SplitQkvRmsnormRope",
-                {{"input", qkv}, {"cos", step.cos}, {"sin", step.sin},
-                 {"q_weight", w.q_norm}, {"k_weight", w.k_norm}, {"q_bias", std::nullopt},
-                 {"k_bias", std::nullopt}},
-                {{"q", q}, {"k", k}, {"v", v}},
-                Attrs{{"q_hidden_size", dims_.q_size()},
-                      {"kv_hidden_size", dims_.kv_size()},
-                      {"head_dim", d},
-                      {"rotary_dim", d},
-                      {"eps", dims_.eps},
-                      {"is_neox_style", true}});
+           {{"input", qkv}, {"cos", step.cos}, {"sin", step.sin},
+            {"q_weight", w.q_norm}, {"k_weight", w.k_norm}, {"q_bias", std::nullopt},
+            {"k_bias", std::nullopt}},
+           {{"q", q}, {"k", k}, {"v", v}},
+           Attrs{{"q_hidden_size", dims_.q_size()},
+                 {"kv_hidden_size", dims_.kv_size()},
+                 {"head_dim", d},
+                 {"rotary_dim", d},
+                 {"eps", dims_.eps},
+                 {"is_neox_style", true}});
     return;
   }
   // The generic path: split, per-head RMSNorm of q and k, then rotary.
   TensorRef q_raw = scratch("q_raw", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_raw = scratch("k_raw", {t, dims_.kv_size()}, dims_.dtype);
   em_.op("Slice", {{"x", qkv}}, {{"y", q_raw}},
-              Attrs{{"dim", int64_t{1}}, {"start", int64_t{0}}, {"length", dims_.q_size()}});
+         Attrs{{"dim", int64_t{1}}, {"start", int64_t{0}}, {"length", dims_.q_size()}});
   em_.op("Slice", {{"x", qkv}}, {{"y", k_raw}},
-              Attrs{{"dim", int64_t{1}}, {"start", dims_.q_size()}, {"length", dims_.kv_size()}});
+         Attrs{{"dim", int64_t{1}}, {"start", dims_.q_size()}, {"length", dims_.kv_size()}});
   em_.op("Slice", {{"x", qkv}}, {{"y", v}},
-              Attrs{{"dim", int64_t{1}},
-                    {"start", dims_.q_size() + dims_.kv_size()},
-                    {"length", dims_.kv_size()}});
+         Attrs{{"dim", int64_t{1}},
+               {"start", dims_.q_size() + dims_.kv_size()},
+               {"length", dims_.kv_size()}});
   TensorRef q_normed = scratch("q_normed", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k_normed = scratch("k_normed", {t, dims_.kv_size()}, dims_.dtype);
   em_.op("RmsNorm", {{"x", view(q_raw, 0, {t, dims_.heads, d})}, {"gamma", w.q_norm}},
-              {{"y", view(q_normed, 0, {t, dims_.heads, d})}}, Attrs{{"eps", dims_.eps}});
+         {{"y", view(q_normed, 0, {t, dims_.heads, d})}}, Attrs{{"eps", dims_.eps}});
   em_.op("RmsNorm",
-              {{"x", view(k_raw, 0, {t, dims_.kv_heads, d})}, {"gamma", w.k_norm}},
-              {{"y", view(k_normed, 0, {t, dims_.kv_heads, d})}}, Attrs{{"eps", dims_.eps}});
+         {{"x", view(k_raw, 0, {t, dims_.kv_heads, d})}, {"gamma", w.k_norm}},
+         {{"y", view(k_normed, 0, {t, dims_.kv_heads, d})}}, Attrs{{"eps", dims_.eps}});
   em_.op("RotaryEmbedding",
-              {{"query", q_normed}, {"key", k_normed}, {"cos", step.cos},
-               {"sin", step.sin}},
-              {{"query_out", q}, {"key_out", k}},
-              Attrs{{"head_dim", d}, {"rotary_dim", d}, {"is_neox_style", true}});
+         {{"query", q_normed}, {"key", k_normed}, {"cos", step.cos},
+          {"sin", step.sin}},
+         {{"query_out", q}, {"key_out", k}},
+         Attrs{{"head_dim", d}, {"rotary_dim", d}, {"is_neox_style", true}});
 }
 
 void DenseStack::cache_kv(int64_t layer, const TensorRef& k, const TensorRef& v,
                           const PagedKvCache& cache, const StepTensors& step) const {
   const int64_t t = k.shape[0];
   em_.op("ReshapeAndCache",
-              {{"key", view(k, 0, {t, dims_.kv_heads, dims_.head_dim})},
-               {"value", view(v, 0, {t, dims_.kv_heads, dims_.head_dim})},
-               {"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]},
-               {"slot_mapping", step.slot_mapping}},
-              {{"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]}});
+         {{"key", view(k, 0, {t, dims_.kv_heads, dims_.head_dim})},
+          {"value", view(v, 0, {t, dims_.kv_heads, dims_.head_dim})},
+          {"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]},
+          {"slot_mapping", step.slot_mapping}},
+         {{"key_cache", cache.key[layer]}, {"value_cache", cache.value[layer]}});
 }
 
 void DenseStack::emit_kv_append(int64_t layer, const TensorRef& x, const PagedKvCache& cache,
@@ -223,7 +223,7 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   const int64_t t = x.shape[0], h = dims_.hidden, d = dims_.head_dim;
   TensorRef normed = scratch("normed", {t, h}, dims_.dtype);
   em_.op("RmsNorm", {{"x", x}, {"gamma", w.input_norm}}, {{"y", normed}},
-              Attrs{{"eps", dims_.eps}});
+         Attrs{{"eps", dims_.eps}});
   TensorRef qkv = qkv_projection(layer, normed);
   TensorRef q = scratch("q", {t, dims_.q_size()}, dims_.dtype);
   TensorRef k = scratch("k", {t, dims_.kv_size()}, dims_.dtype);
@@ -237,36 +237,36 @@ void DenseStack::emit_layer(int64_t layer, const TensorRef& x, const TensorRef& 
   const bool causal = attention == BlockAttention::causal;
   TensorRef attn = scratch("attn", {t, dims_.q_size()}, dims_.dtype);
   em_.op("FusedInferAttentionScore",
-              {{"query", view(q, 0, {t, dims_.heads, d})}, {"key", cache.key[layer]},
-               {"value", cache.value[layer]},
-               causal ? NamedTensor{"atten_mask", causal_mask_} : NamedTensor{"atten_mask", std::nullopt},
-               {"block_table", cache.block_table}},
-              {{"attention_out", view(attn, 0, {t, dims_.heads, d})}},
-              Attrs{{"num_heads", dims_.heads},
-                    {"num_key_value_heads", dims_.kv_heads},
-                    {"input_layout", std::string("TND")},
-                    {"sparse_mode", int64_t{causal ? 3 : 0}},
-                    {"scale", 1.0 / std::sqrt(static_cast<double>(d))},
-                    {"block_size", cache.block_size},
-                    {"actual_seq_lengths", query_ends},
-                    {"actual_seq_lengths_kv", kv_lengths},
-                    {"pre_tokens", kUnboundedWindow},
-                    {"next_tokens", causal ? int64_t{0} : kUnboundedWindow}});
+         {{"query", view(q, 0, {t, dims_.heads, d})}, {"key", cache.key[layer]},
+          {"value", cache.value[layer]},
+          causal ? NamedTensor{"atten_mask", causal_mask_} : NamedTensor{"atten_mask", std::nullopt},
+          {"block_table", cache.block_table}},
+         {{"attention_out", view(attn, 0, {t, dims_.heads, d})}},
+         Attrs{{"num_heads", dims_.heads},
+               {"num_key_value_heads", dims_.kv_heads},
+               {"input_layout", std::string("TND")},
+               {"sparse_mode", int64_t{causal ? 3 : 0}},
+               {"scale", 1.0 / std::sqrt(static_cast<double>(d))},
+               {"block_size", cache.block_size},
+               {"actual_seq_lengths", query_ends},
+               {"actual_seq_lengths_kv", kv_lengths},
+               {"pre_tokens", kUnboundedWindow},
+               {"next_tokens", causal ? int64_t{0} : kUnboundedWindow}});
   TensorRef o = scratch("o", {t, h}, dims_.dtype);
   em_.op("MatMul", {{"x", attn}, {"weight", w.o}}, {{"y", o}});
   TensorRef post = scratch("post_normed", {t, h}, dims_.dtype);
   TensorRef residual = scratch("residual", {t, h}, dims_.dtype);
   em_.op("AddRmsNorm", {{"x", o}, {"residual", x}, {"gamma", w.post_norm}},
-              {{"y", post}, {"residual_out", residual}}, Attrs{{"eps", dims_.eps}});
+         {{"y", post}, {"residual_out", residual}}, Attrs{{"eps", dims_.eps}});
   TensorRef gate_up = scratch("gate_up", {t, 2 * dims_.intermediate}, dims_.dtype);
   em_.op("MatMul", {{"x", post}, {"weight", w.gate_up}}, {{"y", gate_up}});
   TensorRef act = scratch("act", {t, dims_.intermediate}, dims_.dtype);
   em_.op("Elementwise", {{"x", gate_up}}, {{"y", act}},
-              Attrs{{"fn", std::string("silu_mul")}});
+         Attrs{{"fn", std::string("silu_mul")}});
   TensorRef mlp = scratch("mlp", {t, h}, dims_.dtype);
   em_.op("MatMul", {{"x", act}, {"weight", w.down}}, {{"y", mlp}});
   em_.op("Elementwise", {{"x", mlp}, {"other", residual}}, {{"y", out}},
-              Attrs{{"fn", std::string("add")}});
+         Attrs{{"fn", std::string("add")}});
 }
 
 }  // namespace npusim::engine::spec

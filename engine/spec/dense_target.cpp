@@ -12,7 +12,7 @@ DenseTarget::DenseTarget(Emitter& em, const DenseDims& dims, int64_t layers, uin
   em.fill(final_norm_, "ones", 0, 1.0);
   lm_head_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "lm_head.weight");
   em.fill(lm_head_, "normal", seed + 2'000'003,
-               1.0 / std::sqrt(static_cast<double>(dims.hidden)));
+          1.0 / std::sqrt(static_cast<double>(dims.hidden)));
 }
 
 TensorRef DenseTarget::buffer(const std::string& name, const Shape& shape, DType dtype) const {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
-#include <optional>
 
 #include "engine/spec/acceptance_stats.h"
 #include "engine/spec/dflash_draft.h"
@@ -281,7 +280,7 @@ class Session {
       for (size_t b = 0; b < pos.query_tokens.size(); ++b) {
         const int64_t k = pos.query_tokens[b];
         em_.op("Copy", {{"src", view(features, b * stride * width, {k, width})}},
-                    {{"dst", view(packed, at * width, {k, width})}});
+               {{"dst", view(packed, at * width, {k, width})}});
         at += k;
       }
       packed = view(packed, 0, {n, width});
@@ -304,7 +303,7 @@ class Session {
     write_ids(block_ids, ids);
     TensorRef fresh = draft_->buffer("embeds", {t, dims_.hidden}, dims_.dtype);
     em_.op("Embedding", {{"weight", target_->embedding()}, {"indices", block_ids}},
-                {{"y", fresh}});
+           {{"y", fresh}});
     TensorRef input_embeds = draft_->static_input_embeds(t);
     if (patch("sglang#23122/copy-input-embeds")) {
       em_.op("Copy", {{"src", fresh}}, {{"dst", input_embeds}});
