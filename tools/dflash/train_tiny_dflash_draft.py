@@ -31,7 +31,6 @@ from tiny_qwen3 import (Dims, attention, greedy, layer_tail, prompts_like_runner
 
 BLOCK = 16           # engine/models/qwen3-8b-dflash-b16.json block_size
 PROMPT_LEN = 8       # the scenario's prompt_len
-TARGET_LAYERS = 2    # engine/tiny_variant.cpp kTinyDenseLayers
 # npusim's greedy tokens for the scenario request (seed 11, batch 2, 25 tokens),
 # read off `run_target_greedy`; the port must reproduce them. The checkpoint
 # records the port's tokens for its own seed (`target_check_tokens`), and
@@ -50,7 +49,8 @@ def dflash_target_layer_ids(target_layers, draft_layers):
     if draft_layers <= 1:
         return [target_layers // 2]
     start, end = 1, max(1, target_layers - 3)
-    return [min(round(start + i * (end - start) / (draft_layers - 1)), target_layers - 1)
+    # math.floor(x + 0.5) is C++ llround for these positive values (round() is banker's).
+    return [min(math.floor(start + i * (end - start) / (draft_layers - 1) + 0.5), target_layers - 1)
             for i in range(draft_layers)]
 
 
@@ -135,7 +135,7 @@ def make_data(dims, weights, sequences, new_tokens, rng, layer_ids):
         chunks_t.append(toks)
         chunks_h.append(hid)
     tokens, hidden = torch.cat(chunks_t), torch.cat(chunks_h)
-    assert set(layer_ids) == {TARGET_LAYERS - 1}, "greedy() returns the last layer's output only"
+    assert set(layer_ids) == {dims.layers - 1}, "greedy() returns the last layer's output only"
     features = torch.cat([hidden] * len(layer_ids), -1)
     return tokens, features
 
@@ -219,7 +219,7 @@ def main():
         sys.exit("the torch port no longer reproduces npusim's greedy tokens")
 
     t0 = time.time()
-    layer_ids = dflash_target_layer_ids(TARGET_LAYERS, args.draft_layers)
+    layer_ids = dflash_target_layer_ids(dims.layers, args.draft_layers)
     tokens, features = make_data(dims, weights, args.sequences, args.new_tokens, rng, layer_ids)
     held_tokens, held_features = make_data(dims, weights, 128, args.new_tokens, rng, layer_ids)
     print(f"data: {tokens.shape} in {time.time() - t0:.0f} s", flush=True)
