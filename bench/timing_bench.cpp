@@ -79,9 +79,11 @@ RunFigures run_once(const Workload& w, Fidelity fidelity) {
   RunFigures f;
   f.cpu_seconds = cpu_seconds_now() - cpu_start;
   f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const TimedOp& op : r.ops) f.device_ops += !op.work().op_class.empty();
   f.simulated_total_ns = r.total_ns;
-  for (const TimedOp& op : r.ops) f.sum_of_op_end_ns += op.end_ns;
+  for (const TimedOp& op : r.ops) {
+    f.device_ops += !op.work().op_class.empty();
+    f.sum_of_op_end_ns += op.end_ns;
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   f.peak_rss_MB = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
