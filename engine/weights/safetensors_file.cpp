@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "op_stream/failure.h"
@@ -16,6 +17,8 @@ using json = nlohmann::json;
 // A header far larger than any checkpoint's is a corrupt length, not a header
 // to allocate (safetensors itself caps it at 100 MB).
 constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
+// Far beyond any tensor a simulated model loads; bounds the shape product.
+constexpr uint64_t kMaxElements = 1ull << 40;
 
 [[noreturn]] void load_error(const std::string& path, const std::string& parameter,
                              const std::string& message) {
@@ -26,20 +29,29 @@ constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
                              path});
 }
 
-float decode(const unsigned char* p, const std::string& dtype) {
-  if (dtype == "F32") {
-    uint32_t bits = p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24;
-    float v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-  }
+// The dtypes the reader decodes, resolved once per tensor.
+enum class Encoding { f32, bf16, f16 };
+
+std::optional<Encoding> encoding_of(const std::string& dtype) {
+  if (dtype == "F32") return Encoding::f32;
+  if (dtype == "BF16") return Encoding::bf16;
+  if (dtype == "F16") return Encoding::f16;
+  return std::nullopt;
+}
+
+size_t width_of(Encoding encoding) { return encoding == Encoding::f32 ? 4 : 2; }
+
+float from_bits(uint32_t bits) {
+  float v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+float decode(const unsigned char* p, Encoding encoding) {
+  if (encoding == Encoding::f32)
+    return from_bits(p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24);
   const uint32_t half = p[0] | p[1] << 8;
-  if (dtype == "BF16") {
-    const uint32_t bits = half << 16;
-    float v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-  }
+  if (encoding == Encoding::bf16) return from_bits(half << 16);
   // F16: sign, 5-bit exponent, 10-bit mantissa.
   const float sign = (half & 0x8000) ? -1.0f : 1.0f;
   const int exponent = (half >> 10) & 0x1f;
@@ -47,12 +59,6 @@ float decode(const unsigned char* p, const std::string& dtype) {
   if (exponent == 0) return sign * std::ldexp(mantissa, -24);
   if (exponent == 31) return mantissa == 0 ? sign * INFINITY : NAN;
   return sign * std::ldexp(1.0f + mantissa / 1024.0f, exponent - 15);
-}
-
-size_t dtype_bytes(const std::string& dtype) {
-  if (dtype == "F32") return 4;
-  if (dtype == "BF16" || dtype == "F16") return 2;
-  return 0;
 }
 
 }  // namespace
@@ -90,23 +96,28 @@ SafetensorsFile read_safetensors(const std::string& path) {
       load_error(path, name, "tensor entry needs dtype, shape and data_offsets [begin, end]");
     SafetensorsTensor tensor;
     tensor.dtype = dtype->get<std::string>();
-    const size_t width = dtype_bytes(tensor.dtype);
-    if (width == 0) load_error(path, name, "unsupported dtype " + tensor.dtype + " (BF16, F16, F32)");
+    const std::optional<Encoding> encoding = encoding_of(tensor.dtype);
+    if (!encoding) load_error(path, name, "unsupported dtype " + tensor.dtype + " (BF16, F16, F32)");
+    const size_t width = width_of(*encoding);
     uint64_t count = 1;
     for (const auto& dim : *shape) {
-      if (!dim.is_number_unsigned() || dim.get<uint64_t>() > (1ull << 40))
+      if (!dim.is_number_unsigned())
         load_error(path, name, "shape entries must be non-negative integers");
-      tensor.shape.push_back(dim.get<int64_t>());
-      count *= dim.get<uint64_t>();
+      const uint64_t extent = dim.get<uint64_t>();
+      // Checked before multiplying: a product past the cap could wrap to a small count.
+      if (extent != 0 && count > kMaxElements / extent)
+        load_error(path, name, "shape holds more than 2^40 elements");
+      tensor.shape.push_back(static_cast<int64_t>(extent));
+      count *= extent;
     }
     const uint64_t begin = (*range)[0].get<uint64_t>(), end = (*range)[1].get<uint64_t>();
-    if (begin > end || end > data_len || count > (1ull << 40) || end - begin != count * width)
+    if (begin > end || end > data_len || end - begin != count * width)
       load_error(path, name, "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                                  ") do not hold the shape's " + std::to_string(count) + " " +
                                  tensor.dtype + " values inside the file's data");
     tensor.values.resize(count);
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + data_start + begin);
-    for (uint64_t i = 0; i < count; ++i) tensor.values[i] = decode(p + i * width, tensor.dtype);
+    for (uint64_t i = 0; i < count; ++i) tensor.values[i] = decode(p + i * width, *encoding);
     file.tensors.emplace(name, std::move(tensor));
   }
   return file;

@@ -64,6 +64,8 @@ TEST(SafetensorsFile, MalformedFilesAreLoadFailuresNamingTheFile) {
       {"short_data", R"({"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", std::string(8, 0), "x"},
       {"shape_mismatch", R"({"x":{"dtype":"BF16","shape":[3],"data_offsets":[0,4]}})", std::string(4, 0), "x"},
       {"negative_dim", R"({"x":{"dtype":"BF16","shape":[-1],"data_offsets":[0,0]}})", "", "x"},
+      // 2^32 x 2^32 elements wrap a 64-bit product to 0, which an empty range would match.
+      {"wrapping_shape", R"({"x":{"dtype":"BF16","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", "", "x"},
       {"no_offsets", R"({"x":{"dtype":"BF16","shape":[1]}})", std::string(2, 0), "x"},
   };
   for (const auto& c : cases) {
