@@ -10,9 +10,10 @@ namespace npusim::scenarios {
 namespace {
 namespace fs = std::filesystem;
 
-// Scenario files are written beside the shipped ones so `model:` resolves.
+// One folder per test: ctest runs the tests of this file in parallel processes.
 std::string write_scenario(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "npusim_scenario_test";
+  const fs::path dir = fs::temp_directory_path() / "npusim_scenario_test" /
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
   fs::create_directories(dir);
   const fs::path file = dir / name;
   std::ofstream(file) << text;
