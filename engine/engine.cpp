@@ -45,6 +45,7 @@ class EngineRun {
     em_.set_phase("load");
     runner_.load(make_synthetic_checkpoint(runner_.parameter_specs(), w_.seed), w_.batch, max_tokens);
     result_.vocab_per_rank = runner_.dims().vocab;
+    if (em_.functional()) result_.weights["target"] = synthetic_weights_note(w_.seed);
     result_.tokens.resize(static_cast<size_t>(w_.batch));
     prefill();
     if (w_.phase == "decode")
@@ -152,6 +153,10 @@ void Workload::validate() const {
   if (tp <= 0) bad_input("tp", std::to_string(tp), "tp must be positive");
   if (dtype != "bfloat16" && dtype != "float16") bad_input("dtype", dtype, "dtype must be bfloat16 or float16");
   QuantConfig::parse(quantization);
+}
+
+std::string synthetic_weights_note(uint64_t seed) {
+  return "seeded (untrained) from workload seed " + std::to_string(seed);
 }
 
 int32_t placeholder_token(uint64_t seed, int64_t step, int64_t sequence, int64_t vocab) {

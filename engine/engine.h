@@ -4,6 +4,7 @@
 // ("prefill", "decode", "draft", "verify") with attrs {"step": i}.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct EngineResult {
   // Functional mode: logits [batch, vocab per rank] of the last step; empty in timing mode.
   std::vector<float> final_logits;
   int64_t vocab_per_rank = 0;
+  // Functional mode: where each model's weights came from, by role ("target",
+  // "draft"): a trained checkpoint's path or how they were seeded. An
+  // acceptance length of about 1 reads differently for a seeded draft.
+  std::map<std::string, std::string> weights;
   SpecStats spec;
 };
 
@@ -69,6 +74,8 @@ std::vector<std::vector<int32_t>> prompt_tokens(uint64_t seed, int64_t batch, in
 
 // The deterministic stand-in for a sampled token in timing mode.
 int32_t placeholder_token(uint64_t seed, int64_t step, int64_t sequence, int64_t vocab);
+// EngineResult::weights for a model without a trained checkpoint.
+std::string synthetic_weights_note(uint64_t seed);
 
 // Runs the workload. Throws FailureError for anything the device or the engine
 // refuses (constraint, oom, import, attribute, load, config, input).

@@ -130,8 +130,8 @@ void read_checks(const Object& o, RunResult& run) {
 RunResult read_run(const json& j, const std::string& path) {
   Object o(j, path,
            {"scenario", "upstream", "variant", "mode", "model", "device", "overrides", "patches", "outcome",
-            "failure", "metrics", "time_by_op_class_ns", "expectations", "baselines", "expectations_met",
-            "trace_file", "host_info"});
+            "failure", "metrics", "time_by_op_class_ns", "weights", "expectations", "baselines",
+            "expectations_met", "trace_file", "host_info"});
   RunResult run;
   run.scenario = o.str("scenario");
   run.upstream = o.str("upstream");
@@ -153,6 +153,7 @@ RunResult read_run(const json& j, const std::string& path) {
   if (!o.at("failure").is_null()) run.failure = read_failure(o.at("failure"), o.sub("failure"));
   run.metrics = number_map(o, "metrics");
   run.time_by_op_class_ns = number_map(o, "time_by_op_class_ns");
+  run.weights = string_map(o, "weights");
   read_checks(o, run);
   o.boolean("expectations_met");
   if (!o.at("trace_file").is_null()) run.trace_file = o.str("trace_file");

@@ -53,6 +53,7 @@ json run_json(const RunResult& run) {
           {"failure", run.failure ? failure_json(*run.failure) : json(nullptr)},
           {"metrics", number_map(run.metrics)},
           {"time_by_op_class_ns", number_map(run.time_by_op_class_ns)},
+          {"weights", run.weights},
           {"expectations", expectations},
           {"baselines", baselines},
           {"expectations_met", run.expectations_met()},

@@ -50,6 +50,9 @@ struct RunResult {
   std::optional<Failure> failure;
   std::map<std::string, double> metrics;              // ttft_ms, tpot_ms, acceptance_length, ...
   std::map<std::string, double> time_by_op_class_ns;  // breakdown
+  // Functional runs: where each model's weights came from, by role ("target",
+  // "draft"): a trained checkpoint or "seeded (untrained) ...".
+  std::map<std::string, std::string> weights;
   std::vector<TimelineSpan> timeline;
   // Perfetto trace of the timeline, relative to the report directory ("" =
   // none): set by whoever wrote it early (write_trace) and cleared the timeline.

@@ -100,6 +100,7 @@ ModeRun run_mode(const scenarios::Scenario& scenario, const scenarios::Variant& 
   }
   out.run.metrics["memory_peak_gib"] = static_cast<double>(dev.memory_peak_bytes()) / (1024.0 * 1024 * 1024);
   if (sink.injected()) out.run.metrics["injected_faults"] = sink.injected();
+  if (out.engine_result) out.run.weights = out.engine_result->weights;
   if (out.engine_result && workload.spec.method != "none") record_spec_metrics(*out.engine_result, out.run);
   after(dev, config, out);
   out.run.host_info["wall_s"] = std::to_string(

@@ -23,9 +23,9 @@ void require_measured_acceptance(const std::vector<int64_t>& accepted_per_step, 
                              "engine/spec"});
 }
 
-int measured_accepted_drafts(const std::vector<int64_t>& accepted_per_step, int64_t step,
+int measured_accepted_drafts(const std::vector<int64_t>& accepted_per_step, int64_t index,
                              int64_t max_drafts) {
-  const int64_t emitted = accepted_per_step[static_cast<size_t>(step) % accepted_per_step.size()];
+  const int64_t emitted = accepted_per_step[static_cast<size_t>(index) % accepted_per_step.size()];
   return static_cast<int>(std::clamp<int64_t>(emitted - 1, 0, max_drafts));
 }
 

@@ -22,9 +22,11 @@ struct AcceptanceStats {
 // FailureError{kind="input", parameter="spec.accepted_per_step"} before any
 // record is issued when they are missing.
 void require_measured_acceptance(const std::vector<int64_t>& accepted_per_step, bool functional);
-// Drafts accepted at verify step `step` of a timing run: the measured emitted
-// count (cycled) minus the bonus token, clamped to [0, max_drafts].
-int measured_accepted_drafts(const std::vector<int64_t>& accepted_per_step, int64_t step,
+// Drafts accepted at the `index`-th sequence verification of a timing run: the
+// measured emitted count minus the bonus token, clamped to [0, max_drafts].
+// Counts are in the order a functional run recorded them (step-major, one per
+// sequence still generating), and cycle when shorter.
+int measured_accepted_drafts(const std::vector<int64_t>& accepted_per_step, int64_t index,
                              int64_t max_drafts);
 
 }  // namespace npusim::engine::spec

@@ -81,6 +81,34 @@ DenseStack::DenseStack(Emitter& em, const DenseDims& dims, int64_t layers,
   em_.write(causal_mask_, std::move(mask));
 }
 
+TensorRef DenseStack::add_parameter(const std::string& name, const Shape& shape,
+                                    const std::string& init, uint64_t seed, double scale) {
+  TensorRef tensor = em_.alloc(shape, dims_.dtype, name);
+  em_.fill(tensor, init, seed, scale);
+  parameters_.emplace(name, tensor);
+  return tensor;
+}
+
+void DenseStack::load_weights(const SafetensorsFile& checkpoint, const std::string& component,
+                              const std::string& rule) const {
+  auto fail = [&](const std::string& name, const std::string& message) {
+    throw FailureError(Failure{"load", component, name, "", rule, message,
+                               "the checkpoint must hold exactly this model's weights; retrain "
+                               "it for this config (engine/models/README.md)",
+                               checkpoint.path});
+  };
+  for (const auto& [name, tensor] : checkpoint.tensors)
+    if (!parameters_.count(name)) fail(name, "the checkpoint has a tensor this model does not");
+  for (const auto& [name, ref] : parameters_) {
+    auto it = checkpoint.tensors.find(name);
+    if (it == checkpoint.tensors.end()) fail(name, "the checkpoint lacks this weight");
+    if (it->second.shape != ref.shape)
+      fail(name, "shape " + shape_string(it->second.shape) + " in the checkpoint, " +
+                     shape_string(ref.shape) + " in the model");
+    em_.write(ref, it->second.values);
+  }
+}
+
 TensorRef DenseStack::scratch(const std::string& name, const Shape& shape, DType dtype) const {
   std::string key = name + shape_string(shape) + std::string(dtype_name(dtype));
   auto it = scratch_.find(key);

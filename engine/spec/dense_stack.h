@@ -13,6 +13,7 @@
 
 #include "engine/model_config.h"
 #include "engine/emitter.h"
+#include "engine/weights/safetensors_file.h"
 
 namespace npusim::engine::spec {
 
@@ -84,8 +85,19 @@ class DenseStack {
   const DenseDims& dims() const { return dims_; }
   int64_t layers() const { return static_cast<int64_t>(weights_.size()); }
   Emitter& emitter() const { return em_; }
-  // Every weight by its checkpoint name ("<prefix>.layers.N.self_attn.qkv_proj.weight").
+  // Every weight by its checkpoint name ("<prefix>.layers.N.self_attn.qkv_proj.weight"),
+  // the model's weights around the stack included (add_parameter).
   const std::map<std::string, TensorRef>& parameters() const { return parameters_; }
+
+  // A weight of the model around the stack (embedding, head, projections),
+  // allocated, seeded with `init` and registered so load_weights binds it too.
+  TensorRef add_parameter(const std::string& name, const Shape& shape, const std::string& init,
+                          uint64_t seed, double scale);
+  // Writes every registered weight from a trained checkpoint (functional mode).
+  // Throws FailureError{kind="load", rule=`rule`} naming a weight the file
+  // lacks or has with another shape, or a tensor the model does not have.
+  void load_weights(const SafetensorsFile& checkpoint, const std::string& component,
+                    const std::string& rule) const;
 
  private:
   struct LayerWeights {

@@ -6,13 +6,15 @@ namespace npusim::engine::spec {
 
 DenseTarget::DenseTarget(Emitter& em, const DenseDims& dims, int64_t layers, uint64_t seed)
     : stack_(em, dims, layers, "model", seed) {
-  embedding_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "model.embed_tokens.weight");
-  em.fill(embedding_, "normal", seed + 1'000'003, 1.0);
-  final_norm_ = em.alloc({dims.hidden}, dims.dtype, "model.norm.weight");
-  em.fill(final_norm_, "ones", 0, 1.0);
-  lm_head_ = em.alloc({dims.vocab, dims.hidden}, dims.dtype, "lm_head.weight");
-  em.fill(lm_head_, "normal", seed + 2'000'003,
-          1.0 / std::sqrt(static_cast<double>(dims.hidden)));
+  embedding_ = stack_.add_parameter("model.embed_tokens.weight", {dims.vocab, dims.hidden},
+                                    "normal", seed + 1'000'003, 1.0);
+  final_norm_ = stack_.add_parameter("model.norm.weight", {dims.hidden}, "ones", 0, 1.0);
+  lm_head_ = stack_.add_parameter("lm_head.weight", {dims.vocab, dims.hidden}, "normal",
+                                  seed + 2'000'003, 1.0 / std::sqrt(static_cast<double>(dims.hidden)));
+}
+
+void DenseTarget::load_weights(const SafetensorsFile& checkpoint) const {
+  stack_.load_weights(checkpoint, "target", "spec.target.weights");
 }
 
 TensorRef DenseTarget::buffer(const std::string& name, const Shape& shape, DType dtype) const {

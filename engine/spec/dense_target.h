@@ -18,6 +18,10 @@ class DenseTarget {
  public:
   DenseTarget(Emitter& em, const DenseDims& dims, int64_t layers, uint64_t seed);
 
+  // Writes every weight from a trained checkpoint (functional mode); a load
+  // failure names a weight the file lacks or misshapes, or one it has extra.
+  void load_weights(const SafetensorsFile& checkpoint) const;
+
   // The static input-id buffer a forward of `tokens` tokens reads.
   TensorRef input_ids(int64_t tokens) const;
   TargetOutputs forward(const TensorRef& ids, const PagedKvCache& cache,

@@ -2,48 +2,22 @@
 
 #include <cmath>
 
-#include "op_stream/failure.h"
-
 namespace npusim::engine::spec {
 
 DflashDraft::DflashDraft(Emitter& em, const DenseDims& dims, int64_t layers,
                          int64_t target_feature_layers, uint64_t seed)
-    : stack_(em, dims, layers, "draft", seed), parameters_(stack_.parameters()) {
+    : stack_(em, dims, layers, "draft", seed) {
   const int64_t in = target_feature_layers * dims.hidden;
-  fc_ = parameter("draft.fc.weight", {dims.hidden, in});
-  em.fill(fc_, "normal", seed + 3'000'017, 1.0 / std::sqrt(static_cast<double>(in)));
-  hidden_norm_ = parameter("draft.hidden_norm.weight", {dims.hidden});
-  em.fill(hidden_norm_, "ones", 0, 1.0);
-  final_norm_ = parameter("draft.norm.weight", {dims.hidden});
-  em.fill(final_norm_, "ones", 0, 1.0);
-  readout_ = parameter("draft.lm_head.weight", {dims.vocab, dims.hidden});
-  em.fill(readout_, "normal", seed + 4'000'037,
-          1.0 / std::sqrt(static_cast<double>(dims.hidden)));
-}
-
-TensorRef DflashDraft::parameter(const std::string& name, const Shape& shape) {
-  TensorRef tensor = stack_.emitter().alloc(shape, stack_.dims().dtype, name);
-  parameters_.emplace(name, tensor);
-  return tensor;
+  fc_ = stack_.add_parameter("draft.fc.weight", {dims.hidden, in}, "normal", seed + 3'000'017,
+                             1.0 / std::sqrt(static_cast<double>(in)));
+  hidden_norm_ = stack_.add_parameter("draft.hidden_norm.weight", {dims.hidden}, "ones", 0, 1.0);
+  final_norm_ = stack_.add_parameter("draft.norm.weight", {dims.hidden}, "ones", 0, 1.0);
+  readout_ = stack_.add_parameter("draft.lm_head.weight", {dims.vocab, dims.hidden}, "normal",
+                                  seed + 4'000'037, 1.0 / std::sqrt(static_cast<double>(dims.hidden)));
 }
 
 void DflashDraft::load_weights(const SafetensorsFile& checkpoint) const {
-  auto fail = [&](const std::string& name, const std::string& message) {
-    throw FailureError(Failure{"load", "dflash", name, "", "spec.dflash.weights", message,
-                               "the checkpoint must hold exactly this draft's weights; retrain "
-                               "it for this draft config (engine/models/README.md)",
-                               checkpoint.path});
-  };
-  for (const auto& [name, tensor] : checkpoint.tensors)
-    if (!parameters_.count(name)) fail(name, "the checkpoint has a tensor this draft does not");
-  for (const auto& [name, ref] : parameters_) {
-    auto it = checkpoint.tensors.find(name);
-    if (it == checkpoint.tensors.end()) fail(name, "the checkpoint lacks this draft weight");
-    if (it->second.shape != ref.shape)
-      fail(name, "shape " + shape_string(it->second.shape) + " in the checkpoint, " +
-                     shape_string(ref.shape) + " in the draft");
-    stack_.emitter().write(ref, it->second.values);
-  }
+  stack_.load_weights(checkpoint, "dflash", "spec.dflash.weights");
 }
 
 TensorRef DflashDraft::buffer(const std::string& name, const Shape& shape, DType dtype) const {

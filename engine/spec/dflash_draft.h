@@ -41,10 +41,7 @@ class DflashDraft {
   const DenseStack& stack() const { return stack_; }
 
  private:
-  TensorRef parameter(const std::string& name, const Shape& shape);
-
   DenseStack stack_;
-  std::map<std::string, TensorRef> parameters_;  // every weight, stack's included
   TensorRef fc_, hidden_norm_, final_norm_, readout_;
   mutable std::map<std::string, TensorRef> buffers_;
 };

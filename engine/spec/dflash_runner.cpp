@@ -56,6 +56,7 @@ class Session {
     dims_ = dense_dims(target, dtype);
     target_ = std::make_unique<DenseTarget>(em_, dims_, target.num_hidden_layers,
                                             workload.seed);
+    if (em_.functional()) load_trained_target(target);
     // Room for the request plus the block a verify step may run past it.
     const int64_t max_tokens = workload.prompt_len + workload.decode_steps + 2 * block_size(draft);
     target_cache_ = target_->stack().make_cache(workload.batch, max_tokens, kKvBlockSize);
@@ -83,7 +84,6 @@ class Session {
     result.spec.mean_acceptance_length = stats.acceptance_length();
     result.spec.verify_steps = steps;
     result.spec.draft_tokens_proposed = steps * (block_ - 1);
-    result.spec.draft_weights = draft_weights_;
     return result;
   }
 
@@ -122,41 +122,61 @@ class Session {
                                            static_cast<int64_t>(layer_ids_.size()),
                                            workload_.seed + 7'000'001);
     draft_cache_ = draft_->stack().make_cache(workload_.batch, max_tokens, kKvBlockSize);
-    if (em_.functional()) load_trained_draft(target, draft);
+    if (em_.functional()) load_trained_draft(draft);
   }
 
-  // The tiny draft's trained weights, written by tools/dflash/train_tiny_dflash_draft.py
-  // against the tiny target of one weight seed; without them the draft stays seeded
-  // (untrained) and says so in the result.
-  void load_trained_draft(const ModelConfig& target, const ModelConfig& draft) {
-    const std::string path = trained_weights_path(draft);
+  // The tiny target's trained weights (tools/dflash/train_tiny_qwen3_target.py);
+  // without them it stays seeded from the workload seed, as every other
+  // functional model is, and says so.
+  void load_trained_target(const ModelConfig& target) {
+    const std::string path = trained_weights_path(target);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-      draft_weights_ = "seeded (untrained): no " + path;
+      target_weights_ = synthetic_weights_note(workload_.seed) + ": no " + path;
+      target_weights_id_ = "seeded:" + std::to_string(workload_.seed);
       return;
     }
     const SafetensorsFile checkpoint = read_safetensors(path);
-    auto trained_for = [&](const std::string& key) {
-      auto it = checkpoint.metadata.find(key);
-      return it == checkpoint.metadata.end() ? std::string("?") : it->second;
-    };
-    const std::string seed = std::to_string(workload_.seed);
+    target_->load_weights(checkpoint);
+    target_weights_id_ = metadata_value(checkpoint, "weights_id");
+    // The file name, not the path: run results stay the same wherever the tree is.
+    target_weights_ = std::filesystem::path(path).filename().string() + " (" + target_weights_id_ + ")";
+  }
+
+  // The tiny draft's trained weights (tools/dflash/train_tiny_dflash_draft.py),
+  // trained against one target's weights and layers; without them the draft
+  // stays seeded (untrained) and says so in the result.
+  void load_trained_draft(const ModelConfig& draft) {
+    const std::string path = trained_weights_path(draft);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      draft_weights_ = synthetic_weights_note(workload_.seed) + ": no " + path;
+      return;
+    }
+    const SafetensorsFile checkpoint = read_safetensors(path);
     std::string layer_ids;
     for (int64_t id : layer_ids_) layer_ids += (layer_ids.empty() ? "" : ",") + std::to_string(id);
-    if (trained_for("target") != target.name || trained_for("target_weights_seed") != seed ||
-        trained_for("target_layer_ids") != layer_ids) {
+    const std::string trained_against = metadata_value(checkpoint, "target_weights");
+    const std::string trained_layers = metadata_value(checkpoint, "target_layer_ids");
+    if (trained_against != target_weights_id_ || trained_layers != layer_ids) {
       throw FailureError(Failure{
-          "config", "dflash", "seed", seed, "spec.dflash.trained_target",
-          "the draft checkpoint was trained against " + trained_for("target") + " with weight seed " +
-              trained_for("target_weights_seed") + ", reading layers " +
-              trained_for("target_layer_ids") + "; this run builds " + target.name + " with seed " +
-              seed + ", reading layers " + layer_ids + ", a different target",
-          "use the seed the draft was trained for, or retrain it: python3 "
-          "tools/dflash/train_tiny_dflash_draft.py --target-seed " + seed + " --out " + path,
+          "config", "dflash", "target_weights", target_weights_id_, "spec.dflash.trained_target",
+          "the draft checkpoint was trained against target weights " + trained_against +
+              ", reading layers " + trained_layers + "; this run's target has weights " +
+              target_weights_ + ", reading layers " + layer_ids,
+          "a draft only predicts the target it was trained against: retrain it with "
+          "python3 tools/dflash/train_tiny_dflash_draft.py --out " + path +
+              " (engine/models/README.md)",
           path});
     }
     draft_->load_weights(checkpoint);
-    draft_weights_ = path;
+    draft_weights_ = std::filesystem::path(path).filename().string();
+  }
+
+  static std::string metadata_value(const SafetensorsFile& checkpoint, const std::string& key) {
+    auto it = checkpoint.metadata.find(key);
+    return it == checkpoint.metadata.end() ? std::string("(no " + key + " in the checkpoint)")
+                                           : it->second;
   }
 
   bool patch(const std::string& id) const { return patches_->on(id); }
@@ -178,10 +198,9 @@ class Session {
     return seqs;
   }
 
+  bool finished(const Sequence& s) const { return s.generated() >= 1 + workload_.decode_steps; }
   bool done(const std::vector<Sequence>& seqs) const {
-    return std::all_of(seqs.begin(), seqs.end(), [&](const Sequence& s) {
-      return s.generated() >= 1 + workload_.decode_steps;
-    });
+    return std::all_of(seqs.begin(), seqs.end(), [&](const Sequence& s) { return finished(s); });
   }
 
   // Greedy tokens after each input of a forward: read back, or the timing-mode
@@ -344,16 +363,19 @@ class Session {
     std::vector<std::vector<int32_t>> emitted;
     for (size_t b = 0; b < seqs.size(); ++b) {
       VerificationResult result;
-      if (em_.functional()) {
-        auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
+      auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
+      if (finished(seqs[b])) {
+        // It waits in the static batch until the others finish: nothing is
+        // accepted, so its KV stays inside the cache, and it is not counted.
+      } else if (em_.functional()) {
         result = verify_greedy(drafts[b], {first, first + block_});
+        if (stats) stats->record(result.accepted_drafts);
       } else {
         result.accepted_drafts =
-            measured_accepted_drafts(workload_.spec.accepted_per_step, step, block_ - 1);
-        auto first = target_tokens.begin() + static_cast<int64_t>(b) * block_;
+            measured_accepted_drafts(workload_.spec.accepted_per_step, replayed_++, block_ - 1);
         result.emitted_tokens.assign(first, first + result.accepted_drafts + 1);
+        if (stats) stats->record(result.accepted_drafts);
       }
-      if (stats) stats->record(result.accepted_drafts);
       accepted.query_tokens.push_back(result.accepted_drafts + 1);
       accepted.kv_lengths.push_back(seqs[b].context() + result.accepted_drafts + 1);
       emitted.push_back(result.emitted_tokens);
@@ -372,6 +394,10 @@ class Session {
     }
     result.steps = steps_;
     result.vocab_per_rank = dims_.vocab;
+    if (em_.functional()) {
+      result.weights["target"] = target_weights_;
+      if (draft_) result.weights["draft"] = draft_weights_;
+    }
     return result;
   }
 
@@ -387,6 +413,8 @@ class Session {
   int64_t block_ = 1;
   int32_t mask_token_ = -1;
   std::string draft_weights_;
+  std::string target_weights_, target_weights_id_;
+  int64_t replayed_ = 0;  // timing mode: measured acceptance lengths used so far
   std::vector<StepMark> steps_;
 };
 

@@ -1,9 +1,10 @@
 // DFlash speculative decoding on the NPU path (sglang#23122): the Qwen3 target
 // prefills, then each step the DFlash draft proposes block_size - 1 tokens in
 // one replayed graph and the target verifies them in one forward (greedy,
-// lossless). In functional mode the draft loads the weights trained offline
-// for the tiny target (trained_weights_path) and acceptance is measured; in
-// timing mode the accepted lengths come from SpecSettings::accepted_per_step.
+// lossless). In functional mode the tiny target and draft load the weights
+// trained offline (trained_weights_path, tools/dflash/) and acceptance is
+// measured; in timing mode the accepted lengths come from
+// SpecSettings::accepted_per_step.
 #pragma once
 #include "engine/engine.h"
 

@@ -84,7 +84,9 @@ class NextnServer {
                       w_.seed);
     target_.load(checkpoint, w_.batch, max_tokens_);
     result_.vocab_per_rank = target_.dims().vocab;
+    if (em_.functional()) result_.weights["target"] = synthetic_weights_note(w_.seed);
     if (!speculative_) return;
+    if (em_.functional()) result_.weights["draft"] = synthetic_weights_note(w_.seed);
     const std::string platform = em_.capabilities().platform();
     draft_quant_ = nextn_draft_quant(target_.options().quant, w_.spec.draft_quantization, platform,
                                      patches_);
@@ -285,7 +287,9 @@ class NextnServer {
         v = verify_greedy(drafts[s], {begin, begin + width});
       } else {
         v.accepted_drafts =
-            measured_accepted_drafts(w_.spec.accepted_per_step, step, steps_per_verify_);
+            measured_accepted_drafts(w_.spec.accepted_per_step,
+                                     step * static_cast<int64_t>(b) + static_cast<int64_t>(s),
+                                     steps_per_verify_);
         v.emitted_tokens.assign(begin, begin + v.accepted_drafts + 1);
       }
       result_.spec.acceptance_lengths.push_back(v.accepted_drafts + 1);

@@ -17,8 +17,9 @@ struct SpecSettings {
   int64_t num_steps = 1;
   // SGLang --speculative-draft-model-quantization: "" = not given, else none | w8a8.
   std::string draft_quantization;
-  // Timing mode cannot verify (no data): tokens emitted per verify step as a
-  // functional run measured them (cycled if shorter than the run).
+  // Timing mode cannot verify (no data): tokens emitted per verify step and
+  // sequence as a functional run measured them (step-major, like
+  // SpecStats::acceptance_lengths; cycled if shorter than the run).
   std::vector<int64_t> accepted_per_step;
   // Sequential requests served by one engine process: state a request leaves
   // behind (runtime env overrides) is seen by the next one.
@@ -30,9 +31,6 @@ struct SpecStats {
   double mean_acceptance_length = 0;       // mean of acceptance_lengths
   int64_t verify_steps = 0;
   int64_t draft_tokens_proposed = 0;        // per sequence
-  // DFlash functional runs: the trained checkpoint the draft loaded, or why it
-  // runs seeded (untrained), which explains an acceptance length of about 1.
-  std::string draft_weights;
   std::vector<std::string> failed_requests;  // "request i: <failure>" for requests the server aborted
   // "request i: NAME=v, ..." for runtime env variables that differed from their
   // defaults when request i started: an override leaked by an earlier request.

@@ -4,11 +4,13 @@
 // append, and the speed-up over plain decoding from the device's timelines.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "engine/spec/dense_target.h"
 #include "engine/spec/dflash_draft.h"
 #include "engine/spec/dflash_runner.h"
 #include "engine/spec/draft_backends.h"
@@ -26,10 +28,11 @@ using testing::make_device;
 using testing::target_config;
 
 constexpr int64_t kFunctionalTokens = 24;
-// Measured with the shipped trained draft (docs/SPECULATIVE.md); the bounds
-// leave room for kernel rounding changes, not for an untrained draft.
-constexpr double kTrainedDraftMinAcceptance = 1.5;
-constexpr double kCollapseRatio = 0.8;
+// Measured with the shipped trained pair: 3.5 fixed, 1.09 stale
+// (docs/SPECULATIVE.md); the bounds leave room for kernel rounding changes,
+// not for an untrained draft.
+constexpr double kTrainedDraftMinAcceptance = 2.5;
+constexpr double kCollapseRatio = 0.5;
 
 EngineResult functional_dflash(const PatchSet& patches) {
   auto device = make_device(true);
@@ -52,7 +55,9 @@ TEST(SpecDflash, GreedyWithSpeculationEqualsGreedyWithoutWhenAllFixesAreOn) {
   const EngineResult spec = functional_dflash(PatchSet{});
   ASSERT_EQ(spec.tokens.size(), 1u);
   EXPECT_EQ(spec.tokens, plain_greedy_tokens());
-  EXPECT_EQ(spec.spec.draft_weights, trained_weights_path(draft_config(true)));
+  EXPECT_EQ(spec.weights.at("draft"), "qwen3-8b-dflash-b16-tiny.safetensors");
+  EXPECT_EQ(spec.weights.at("target").rfind("qwen3-8b-tiny.safetensors (qwen3-8b-tiny/word-language/", 0), 0u)
+      << spec.weights.at("target");
   // The trained draft predicts the target: well over the bonus token per step.
   EXPECT_GT(spec.spec.mean_acceptance_length, kTrainedDraftMinAcceptance);
   ::testing::Test::RecordProperty("acceptance_length", std::to_string(spec.spec.mean_acceptance_length));
@@ -82,9 +87,10 @@ TEST(SpecDflash, StaleInputEmbedsOnReplayKeepTokensAndCollapseAcceptance) {
   ::testing::Test::RecordProperty("acceptance_stale", std::to_string(stale.spec.mean_acceptance_length));
 }
 
-// The shipped draft was trained against the tiny target's greedy tokens; the
-// checkpoint records them for a check request (seed, batch 2, prompt 8). If the
-// target's numerics change, the draft no longer fits it: retrain (tools/dflash).
+// The shipped draft was trained against the tiny target's greedy tokens as the
+// torch port computes them; the checkpoint records them for a check request
+// (prompt seed, batch 2, prompt 8). If npusim's target numerics drift from the
+// port's, the draft no longer fits it: retrain (tools/dflash).
 TEST(SpecDflash, TinyTargetStillProducesTheTokensTheDraftWasTrainedOn) {
   const SafetensorsFile checkpoint = read_safetensors(trained_weights_path(draft_config(true)));
   const auto expected = nlohmann::json::parse(checkpoint.metadata.at("target_check_tokens"))
@@ -92,7 +98,7 @@ TEST(SpecDflash, TinyTargetStillProducesTheTokensTheDraftWasTrainedOn) {
   ASSERT_EQ(expected.size(), 2u);
   Workload w = dflash_workload(static_cast<int64_t>(expected[0].size()) - 1);
   w.batch = 2;
-  w.seed = std::stoull(checkpoint.metadata.at("target_weights_seed"));
+  w.seed = std::stoull(checkpoint.metadata.at("check_prompt_seed"));
   auto device = make_device(true);
   EXPECT_EQ(run_target_greedy(target_config(true), w, device).tokens, expected)
       << "the tiny Qwen3 target changed since the DFlash draft was trained: retrain it with "
@@ -129,36 +135,80 @@ TEST(SpecDflash, CheckpointThatDoesNotHoldExactlyTheDraftsWeightsIsALoadFailure)
   }
 }
 
-TEST(SpecDflash, DraftTrainedForAnotherTargetSeedIsAConfigFailure) {
+// The target binds its checkpoint the same way: all of its weights, no others.
+TEST(SpecDflash, TargetCheckpointLackingAWeightIsALoadFailure) {
+  const SafetensorsFile shipped = read_safetensors(trained_weights_path(target_config(true)));
   auto device = make_device(true);
-  Workload w = dflash_workload(4);
-  w.seed = 23;
+  Emitter em(device);
+  const DenseTarget target(em, dense_dims(target_config(true), DType::bf16), 2, 11);
+  EXPECT_NO_THROW(target.load_weights(shipped));
+  SafetensorsFile missing = shipped;
+  missing.tensors.erase("lm_head.weight");
   try {
-    run_dflash(target_config(true), draft_config(true), w, PatchSet{}, device);
+    target.load_weights(missing);
+    FAIL() << "expected a load failure";
+  } catch (const FailureError& error) {
+    EXPECT_EQ(error.failure().kind, "load");
+    EXPECT_EQ(error.failure().rule, "spec.target.weights");
+    EXPECT_EQ(error.failure().parameter, "lm_head.weight");
+    EXPECT_EQ(error.failure().where, shipped.path);
+  }
+}
+
+// A copy of a shipped config in a folder of its own: no trained weights beside
+// it. One folder per test: ctest runs the tests in parallel processes.
+ModelConfig tiny_config_without_weights(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "npusim_untrained_models" /
+                   ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::create_directories(dir);
+  const auto config = dir / (name + ".json");
+  std::filesystem::copy_file(load_model(name).source_path, config,
+                             std::filesystem::copy_options::overwrite_existing);
+  return tiny_variant(load_model(config.string()));
+}
+
+// The shipped draft predicts the trained target; against a seeded one it would
+// propose noise, so the runner refuses the pair and says how to retrain.
+TEST(SpecDflash, DraftTrainedForAnotherTargetIsAConfigFailure) {
+  auto device = make_device(true);
+  try {
+    run_dflash(tiny_config_without_weights("qwen3-8b"), draft_config(true), dflash_workload(4),
+               PatchSet{}, device);
     FAIL() << "expected a config failure";
   } catch (const FailureError& error) {
     EXPECT_EQ(error.failure().kind, "config");
     EXPECT_EQ(error.failure().rule, "spec.dflash.trained_target");
-    EXPECT_EQ(error.failure().value, "23");
-    EXPECT_NE(error.failure().hint.find("--target-seed 23"), std::string::npos);
+    EXPECT_EQ(error.failure().parameter, "target_weights");
+    EXPECT_EQ(error.failure().value, "seeded:11");
+    EXPECT_NE(error.failure().hint.find("train_tiny_dflash_draft.py"), std::string::npos);
   }
 }
 
-// A draft config with no trained checkpoint beside it runs seeded and says so.
-TEST(SpecDflash, DraftWithoutTrainedWeightsRunsSeededAndSaysSo) {
-  const auto dir = std::filesystem::temp_directory_path() / "npusim_untrained_draft";
-  std::filesystem::create_directories(dir);
-  const auto config = dir / "qwen3-8b-dflash-b16.json";
-  std::filesystem::copy_file(draft_config(false).source_path, config,
-                             std::filesystem::copy_options::overwrite_existing);
+// The trained target's weights do not come from the workload seed: any prompt
+// seed runs against the same target and draft.
+TEST(SpecDflash, TrainedPairServesPromptsOfAnySeed) {
+  Workload w = dflash_workload(kFunctionalTokens);
+  w.seed = 23;
+  auto device = make_device(true);
+  const EngineResult spec = run_dflash(target_config(true), draft_config(true), w, PatchSet{}, device);
+  auto plain_device = make_device(true);
+  EXPECT_EQ(spec.tokens, run_target_greedy(target_config(true), w, plain_device).tokens);
+  EXPECT_GT(spec.spec.mean_acceptance_length, kTrainedDraftMinAcceptance);
+}
+
+// A target and draft with no trained checkpoints beside them run seeded and say so.
+TEST(SpecDflash, PairWithoutTrainedWeightsRunsSeededAndSaysSo) {
+  const ModelConfig target = tiny_config_without_weights("qwen3-8b");
   auto device = make_device(true);
   const EngineResult result =
-      run_dflash(target_config(true), tiny_variant(load_model(config.string())),
-                 dflash_workload(4), PatchSet{}, device);
-  EXPECT_NE(result.spec.draft_weights.find("seeded (untrained)"), std::string::npos)
-      << result.spec.draft_weights;
+      run_dflash(target, tiny_config_without_weights("qwen3-8b-dflash-b16"), dflash_workload(4),
+                 PatchSet{}, device);
+  EXPECT_NE(result.weights.at("target").find("seeded (untrained) from workload seed 11"),
+            std::string::npos) << result.weights.at("target");
+  EXPECT_NE(result.weights.at("draft").find("seeded (untrained)"), std::string::npos)
+      << result.weights.at("draft");
   auto plain_device = make_device(true);
-  EXPECT_EQ(result.tokens, run_target_greedy(target_config(true), dflash_workload(4), plain_device).tokens);
+  EXPECT_EQ(result.tokens, run_target_greedy(target, dflash_workload(4), plain_device).tokens);
 }
 
 // The draft's logits of its last block (the graph's logits buffer after the
@@ -172,10 +222,10 @@ std::optional<std::vector<float>> last_draft_logits(device::Device& device) {
 }
 
 // The causal mask makes FIA compute something else inside the block (the
-// draft's logits change) and the output stays lossless. With the trained tiny
-// draft it does not lower the acceptance length: its proposals rest on the
-// bonus token and the context, which causal attention still shows every block
-// position (docs/SPECULATIVE.md has the measurements).
+// draft's logits change) and the output stays lossless. The acceptance drop
+// is about 5%, below one short request's spread: the scenario measures it
+// over 8 x 48 tokens, this test only that it does not rise
+// (docs/SPECULATIVE.md has the measurements).
 TEST(SpecDflash, CausalDraftMaskChangesTheDraftButKeepsTokens) {
   const EngineResult fixed = functional_dflash(PatchSet{});
   const EngineResult causal = functional_dflash(without("sglang#23122/noncausal-mask"));
@@ -248,6 +298,40 @@ TEST(SpecDflash, TimingModeAdvancesByTheMeasuredAcceptedLengths) {
   EXPECT_EQ(result.spec.verify_steps, 4);
   EXPECT_EQ(result.spec.acceptance_lengths, (std::vector<double>{4, 2, 4, 2}));
   EXPECT_EQ(result.tokens.at(0).size(), 13u);
+}
+
+// A batch's measured lengths are per verify step and sequence; the timing run
+// replays each sequence's own, so it takes the same steps as the measured run.
+TEST(SpecDflash, TimingModeReplaysEachSequencesMeasuredLengths) {
+  Workload w = dflash_workload(kFunctionalTokens);
+  w.batch = 4;
+  auto functional_device = make_device(true);
+  const EngineResult measured =
+      run_dflash(target_config(true), draft_config(true), w, PatchSet{}, functional_device);
+  for (double a : measured.spec.acceptance_lengths) w.spec.accepted_per_step.push_back(std::lround(a));
+  auto timing_device = make_device(false);
+  const EngineResult timed = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, timing_device);
+  EXPECT_EQ(timed.spec.verify_steps, measured.spec.verify_steps);
+  EXPECT_EQ(timed.spec.acceptance_lengths, measured.spec.acceptance_lengths);
+}
+
+// A sequence that finishes first waits in the static batch for the others; it
+// accepts nothing meanwhile, so its KV stays inside the cache (before, it ran
+// up to 16 tokens past it per step and FIA refused the block table), and its
+// waiting steps do not count as acceptance.
+TEST(SpecDflash, FinishedSequenceWaitsWithoutGrowingItsKvOrItsStats) {
+  Workload w = dflash_workload(kFunctionalTokens);  // 25 tokens per sequence
+  w.batch = 2;
+  // Two steps of both (sequence 0 accepts whole blocks and finishes), then
+  // sequence 1 alone, one token per step: 2 + 22 steps.
+  w.spec.accepted_per_step = {16, 1, 16, 1};
+  w.spec.accepted_per_step.insert(w.spec.accepted_per_step.end(), 22, 1);
+  auto device = make_device(false);
+  const EngineResult result = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, device);
+  EXPECT_EQ(result.spec.verify_steps, 24);  // the prefill gave each sequence its first token
+  EXPECT_EQ(result.spec.acceptance_lengths.size(), 4u + 22u);
+  ASSERT_EQ(result.tokens.size(), 2u);
+  EXPECT_EQ(result.tokens[1].size(), static_cast<size_t>(kFunctionalTokens + 1));
 }
 
 TEST(SpecDflash, TimingModeWithoutMeasuredAcceptanceIsAnInputError) {

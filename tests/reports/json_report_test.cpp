@@ -57,6 +57,7 @@ TEST(JsonReport, RoundTripsThroughTheReader) {
   ASSERT_EQ(read.runs.size(), original.runs.size());
   EXPECT_TRUE(read.runs[1].timeline.empty()) << "timelines live in the trace files";
   EXPECT_EQ(read.runs[1].metrics, original.runs[1].metrics);
+  EXPECT_EQ(read.runs[1].weights, original.runs[1].weights);
   EXPECT_EQ(read.runs[0].failure->rule, original.runs[0].failure->rule);
   EXPECT_EQ(read.runs[4].expectations[0].detail, original.runs[4].expectations[0].detail);
   EXPECT_EQ(read.runs[1].trace_file, "traces/sglang-21408-glm47-flash-heads.fix.functional.trace.json");

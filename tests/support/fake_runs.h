@@ -73,6 +73,7 @@ inline SuiteResult fake_suite() {
                        {"cube_utilisation", 0.41}, {"memory_peak_gib", 3.5},
                        {"padding_overhead_pct", 4.2}};
   heads_fix.time_by_op_class_ns = {{"attention", 1.2e6}, {"matmul", 2.0e6}, {"norm", 0.3e6}, {"launch", 0.2e6}};
+  heads_fix.weights = {{"target", "seeded (untrained) from workload seed 7"}};
   heads_fix.timeline = fake_timeline();
   heads_fix.expectations = {{"succeeds", true, "ok"}, {"cosine similarity >= 0.999", true, "0.99998"}};
   heads_fix.baselines = {{"tpot_ms", 3.2, 3.25, 0.05, true}};

@@ -8,7 +8,10 @@ bf16 storage after every op, fp32 arithmetic, neox rotary, GQA with contiguous
 head groups, first-index argmax. The draft's forward is the same computation in
 fp32 for training; npusim runs it in bf16.
 """
+import json
 import math
+import struct
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -97,6 +100,69 @@ def target_weights(dims, seed):
         "lm_head": _seeded((dims.vocab, dims.hidden), "normal", seed + 2_000_003,
                            1.0 / math.sqrt(dims.hidden)),
     }
+
+
+# DenseStack's checkpoint names (engine/spec/dense_stack.cpp) for each layer weight.
+LAYER_LEAVES = {"input_norm": "input_layernorm.weight", "qkv": "self_attn.qkv_proj.weight",
+                "q_norm": "self_attn.q_norm.weight", "k_norm": "self_attn.k_norm.weight",
+                "o": "self_attn.o_proj.weight", "post_norm": "post_attention_layernorm.weight",
+                "gate_up": "mlp.gate_up_proj.weight", "down": "mlp.down_proj.weight"}
+# DenseTarget's names for the weights around the stack (engine/spec/dense_target.cpp).
+TARGET_NAMES = {"embedding": "model.embed_tokens.weight", "final_norm": "model.norm.weight",
+                "lm_head": "lm_head.weight"}
+
+
+def stack_tensors(prefix, layers):
+    """A stack's weights under their checkpoint names: {"<prefix>.layers.N.<leaf>": tensor}."""
+    return {f"{prefix}.layers.{i}.{leaf}": w[key].detach()
+            for i, w in enumerate(layers) for key, leaf in LAYER_LEAVES.items()}
+
+
+def target_tensors(weights):
+    out = stack_tensors("model", weights["layers"])
+    out.update({name: weights[key].detach() for key, name in TARGET_NAMES.items()})
+    return out
+
+
+def target_from_tensors(dims, tensors):
+    """The inverse of target_tensors: a checkpoint's tensors as target_step's weights."""
+    return {"layers": [{key: tensors[f"model.layers.{i}.{leaf}"] for key, leaf in LAYER_LEAVES.items()}
+                       for i in range(dims.layers)],
+            **{key: tensors[name] for key, name in TARGET_NAMES.items()}}
+
+
+def write_safetensors(path, tensors, metadata):
+    """bf16 tensors and string metadata, the layout engine/weights/safetensors_file reads."""
+    header, blobs, offset = {"__metadata__": metadata}, [], 0
+    for name, t in tensors.items():
+        raw = t.to(torch.bfloat16).contiguous().view(torch.int16).numpy().astype("<i2").tobytes()
+        header[name] = {"dtype": "BF16", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for raw in blobs:
+            f.write(raw)
+
+
+def read_safetensors(path):
+    """The BF16 tensors (as fp32) and metadata write_safetensors writes."""
+    data = Path(path).read_bytes()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    metadata = header.pop("__metadata__", {})
+    base, tensors = 8 + length, {}
+    for name, info in header.items():
+        if info["dtype"] != "BF16":
+            raise ValueError(f"{path}: {name} is {info['dtype']}, only BF16 is read here")
+        start, end = info["data_offsets"]
+        raw = np.frombuffer(data[base + start:base + end], dtype="<i2").copy()
+        tensors[name] = torch.from_numpy(raw).view(torch.bfloat16).float().reshape(info["shape"])
+    return tensors, metadata
 
 
 def rms(x, gamma, eps):
