@@ -1,15 +1,13 @@
 // BatchMatMul: y[b] = a[b] * b[b] for [B, M, K] x [B, K, N] (MLA absorption, per head).
-#include <Eigen/Dense>
 
 #include "device_model/kernels/kernel_io.h"
+#include "device_model/kernels/mat_mul.h"
 #include "device_model/ops/call_facts.h"
 #include "device_model/ops/op_registry.h"
 #include "device_model/ops/tiling.h"
 
 namespace npusim::device {
 namespace {
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 Facts facts(const OpCall& call) {
   Facts f;
   const TensorRef* a = add_slot_facts(f, call, "a");
@@ -47,10 +45,11 @@ void compute(const OpCall& call, TensorStore& store) {
              "operands are not [B, M, K] and [B, K, N]");
   const int64_t batch = at.shape[0], m = at.shape[1], k = at.shape[2], n = bt.shape[2];
   const auto av = io.load("a"), bv = io.load("b");
-  std::vector<float> y(batch * m * n);
+  std::vector<float> y;
+  y.reserve(batch * m * n);
   for (int64_t i = 0; i < batch; ++i) {
-    Eigen::Map<const RowMatrix> a(&av[i * m * k], m, k), b(&bv[i * k * n], k, n);
-    Eigen::Map<RowMatrix>(&y[i * m * n], m, n) = a * b;
+    const std::vector<float> yi = mat_mul(&av[i * m * k], &bv[i * k * n], WeightLayout::k_by_n, m, n, k);
+    y.insert(y.end(), yi.begin(), yi.end());
   }
   io.store("y", y);
 }

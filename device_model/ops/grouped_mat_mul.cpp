@@ -1,16 +1,15 @@
 // GroupedMatMul (MoE experts): rows of group e (in expert order, group_list[e]
 // rows each) multiply weight[e]^T.
-#include <Eigen/Dense>
+#include <algorithm>
 #include <numeric>
 
 #include "device_model/kernels/kernel_io.h"
+#include "device_model/kernels/mat_mul.h"
 #include "device_model/ops/matmul_operands.h"
 #include "device_model/ops/op_registry.h"
 
 namespace npusim::device {
 namespace {
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 constexpr int kWeightN = 1;  // weight [E, N, K]
 
 Facts facts(const OpCall& call) {
@@ -52,8 +51,8 @@ void compute(const OpCall& call, TensorStore& store) {
     const auto count = static_cast<int64_t>(groups[e]);
     io.require(count >= 0, "group_list", "negative group count");
     if (count == 0) continue;
-    Eigen::Map<const RowMatrix> xe(&xv[row * k], count, k), we(&wv[e * n * k], n, k);
-    Eigen::Map<RowMatrix>(&y[row * n], count, n) = xe * we.transpose();
+    const std::vector<float> ye = mat_mul(&xv[row * k], &wv[e * n * k], WeightLayout::n_by_k, count, n, k);
+    std::copy(ye.begin(), ye.end(), y.begin() + row * n);
     row += count;
   }
   io.store("y", y);

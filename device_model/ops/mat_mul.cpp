@@ -1,14 +1,11 @@
 // MatMul: y = x * weight^T + bias (torch Linear layout), on the cube cores.
-#include <Eigen/Dense>
-
 #include "device_model/kernels/kernel_io.h"
+#include "device_model/kernels/mat_mul.h"
 #include "device_model/ops/matmul_operands.h"
 #include "device_model/ops/op_registry.h"
 
 namespace npusim::device {
 namespace {
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 constexpr int kWeightN = 0;  // weight [N, K]
 
 Facts facts(const OpCall& call) {
@@ -32,13 +29,13 @@ void compute(const OpCall& call, TensorStore& store) {
   const int64_t m = rows(&xt).value_or(0);
   io.require(wt.numel() == n * k, "weight", "weight is not [N, K] with x's K");
   const auto xv = io.load("x"), wv = io.load("weight");
-  Eigen::Map<const RowMatrix> x(xv.data(), m, k), w(wv.data(), n, k);
-  RowMatrix y = x * w.transpose();
+  std::vector<float> y = mat_mul(xv.data(), wv.data(), WeightLayout::n_by_k, m, n, k);
   if (auto bias = io.load_optional("bias")) {
     io.require(static_cast<int64_t>(bias->size()) == n, "bias", "bias is not [N]");
-    y.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias->data(), n);
+    for (int64_t row = 0; row < m; ++row)
+      for (int64_t col = 0; col < n; ++col) y[row * n + col] += (*bias)[col];
   }
-  io.store("y", std::vector<float>(y.data(), y.data() + y.size()));
+  io.store("y", y);
 }
 }  // namespace
 

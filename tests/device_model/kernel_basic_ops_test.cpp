@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
 #include <cmath>
 
+#include "device_model/kernels/mat_mul.h"
 #include "tests/device_model/ops_test_support.h"
 
 namespace npusim::device {
@@ -54,6 +56,24 @@ TEST(MatMulKernel, Fp32OutputKeepsFp32Precision) {
   const auto got = b.store.load(y);
   const auto want = reference_linear(xv, wv, {}, m, n, k);
   for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5);
+}
+
+// Eigen's blocked GEMM splits K by the host's cache sizes (read from CPUID), so
+// the same product summed in another order on another CI machine. Two hosts are
+// mimicked by telling Eigen two cache sizes; the shape is a batched DFlash
+// verify block through the draft's fc (128 rows, K 320).
+TEST(MatMulKernel, SumsInTheSameOrderOnEveryHost) {
+  const int64_t m = 128, n = 512, k = 320;
+  const auto x = random_values(m * k, 6), w = random_values(n * k, 7);
+  const std::ptrdiff_t l1 = Eigen::l1CacheSize(), l2 = Eigen::l2CacheSize(), l3 = Eigen::l3CacheSize();
+  for (WeightLayout layout : {WeightLayout::n_by_k, WeightLayout::k_by_n}) {
+    Eigen::setCpuCacheSizes(4 << 10, 64 << 10, 1 << 20);
+    const auto small_host = mat_mul(x.data(), w.data(), layout, m, n, k);
+    Eigen::setCpuCacheSizes(48 << 10, 2 << 20, 32 << 20);
+    const auto large_host = mat_mul(x.data(), w.data(), layout, m, n, k);
+    EXPECT_EQ(small_host, large_host) << "layout " << static_cast<int>(layout);
+  }
+  Eigen::setCpuCacheSizes(l1, l2, l3);
 }
 
 TEST(ElementwiseKernel, SiluMulGatesTheSecondHalf) {
