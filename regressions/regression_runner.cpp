@@ -7,6 +7,9 @@
 #include <iostream>
 #include <map>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "op_stream/failure.h"
 #include "regressions/baseline.h"
 #include "regressions/progress_display.h"
@@ -37,6 +40,23 @@ std::string status_of(const std::vector<RunResult>& runs) {
   return out + (met ? "  expectations met" : "  EXPECTATION NOT MET");
 }
 
+bool selected(const RegressOptions& options, const std::string& variant) {
+  const auto& only = options.only_variants;
+  return only.empty() || std::find(only.begin(), only.end(), variant) != only.end();
+}
+
+// A --variant naming no variant would run nothing and pass.
+void check_variant_names(const std::vector<scenarios::Scenario>& scenarios, const std::vector<std::string>& names) {
+  std::vector<std::string> known;
+  for (const auto& s : scenarios)
+    for (const auto& v : s.variants)
+      if (std::find(known.begin(), known.end(), v.name) == known.end()) known.push_back(v.name);
+  for (const auto& name : names)
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      throw FailureError({"input", "--variant", "variant", name, "", "no scenario of the suite has variant '" + name + "'",
+                          fmt::format("pick one of: {}", fmt::join(known, ", ")), ""});
+}
+
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);
   char buffer[32];
@@ -51,12 +71,11 @@ int run_suite(const Suite& suite, const RegressOptions& options) {
   loaded.reserve(suite.scenario_files.size());
   for (const auto& file : suite.scenario_files) loaded.push_back(scenarios::load_scenario(file));
 
+  check_variant_names(loaded, options.only_variants);
   std::vector<Item> items;
   for (const auto& s : loaded)
     for (const auto& v : s.variants) {
-      if (!options.only_variants.empty() &&
-          std::find(options.only_variants.begin(), options.only_variants.end(), v.name) == options.only_variants.end())
-        continue;
+      if (!selected(options, v.name)) continue;
       sim::validate_variant(s, v);  // bad input stops here, before any child runs
       items.push_back({&s, &v});
     }
@@ -102,7 +121,15 @@ int run_suite(const Suite& suite, const RegressOptions& options) {
         scenario_runs.push_back(suite_result.runs[i]);
         positions.push_back(i);
       }
-    sim::check_comparisons(s, scenario_runs);
+    // With --variant, a comparison is checked only when both of its variants ran.
+    scenarios::Scenario compared = s;
+    compared.comparisons.erase(std::remove_if(compared.comparisons.begin(), compared.comparisons.end(),
+                                              [&](const scenarios::Comparison& c) {
+                                                return !selected(options, c.variant) ||
+                                                       !selected(options, c.baseline_variant);
+                                              }),
+                               compared.comparisons.end());
+    sim::check_comparisons(compared, scenario_runs);
     std::vector<RunResult*> pointers;
     for (size_t k = 0; k < positions.size(); ++k) {
       suite_result.runs[positions[k]] = std::move(scenario_runs[k]);

@@ -39,6 +39,8 @@ int command_regress(const Args& args) {
                             positional, vm))
       return kExitOk;
     check_common(ro);
+    if (ro.update_baselines && !ro.only_variants.empty())
+      throw UsageError("--update-baselines rewrites whole scenarios' baselines: run every variant (drop --variant)");
     return regressions::run_suite(regressions::load_suite(suite_file), ro);
   });
 }

@@ -1,36 +1,18 @@
 // Drives the npusim binary the way CI does.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "tests/sim/npusim_cli.h"
 
 namespace {
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code;
-  std::string output;
-};
+using npusim::testing::CliRun;
+using npusim::testing::read_text_file;
 
-CliRun npusim(const std::string& args) {
-  const std::string command = std::string(NPUSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+CliRun npusim(const std::string& args) { return npusim::testing::run_npusim(args); }
 
 const std::string kData = std::string(NPUSIM_SOURCE_DIR) + "/tests/sim/data/";
 
@@ -39,7 +21,7 @@ TEST(RegressCli, AWrongExpectationFailsTheSuiteAndShowsInJUnit) {
   fs::remove_all(dir);
   const CliRun run = npusim("regress " + kData + "wrong_expectation_suite.yaml --report-dir " + dir.string());
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  const std::string junit = read_file(dir / "junit.xml");
+  const std::string junit = read_text_file((dir / "junit.xml").string());
   EXPECT_NE(junit.find("<failure"), std::string::npos) << junit;
   EXPECT_NE(junit.find("wrong-expectation"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "run_results.json"));
@@ -62,6 +44,40 @@ TEST(RegressCli, UnknownCommandAndOptionAreUsageErrors) {
   EXPECT_EQ(npusim("frobnicate").exit_code, 2);
   EXPECT_EQ(npusim("exec --no-such-option x").exit_code, 2);
   EXPECT_EQ(npusim("--help").exit_code, 0);
+}
+
+const std::string kHeadsScenario = std::string(NPUSIM_SOURCE_DIR) + "/scenarios/sglang_21408_glm47_flash_heads.yaml";
+
+// The heads scenario compares fix with whatif-any-heads: running fix alone must
+// not fail on the comparison it cannot make, and running both must make it.
+TEST(RegressCli, ComparisonsNeedBothOfTheirVariantsSelected) {
+  const fs::path dir = fs::temp_directory_path() / "npusim_variant_selection";
+  fs::remove_all(dir);
+  const CliRun alone = npusim("run " + kHeadsScenario + " --variant fix --report-dir " + dir.string());
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  EXPECT_EQ(read_text_file((dir / "run_results.json").string()).find("padding_cost_tpot_ratio"), std::string::npos);
+
+  const CliRun both = npusim("run " + kHeadsScenario + " --variant fix --variant whatif-any-heads --report-dir " +
+                             dir.string());
+  EXPECT_EQ(both.exit_code, 0) << both.output;
+  EXPECT_NE(read_text_file((dir / "run_results.json").string()).find("padding_cost_tpot_ratio"), std::string::npos);
+}
+
+TEST(RegressCli, AVariantNobodyHasIsAnInputErrorListingTheVariants) {
+  const CliRun run = npusim("run " + kHeadsScenario + " --variant fixed --report-dir " +
+                            (fs::temp_directory_path() / "npusim_unknown_variant").string());
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("variant 'fixed'"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("whatif-any-heads"), std::string::npos) << run.output;
+}
+
+// A baseline file holds a whole scenario: rewriting it from one variant would
+// drop the others' figures.
+TEST(RegressCli, UpdatingBaselinesFromSomeVariantsIsRefused) {
+  const CliRun run = npusim("regress --variant fix --update-baselines --report-dir " +
+                            (fs::temp_directory_path() / "npusim_partial_baselines").string());
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("drop --variant"), std::string::npos) << run.output;
 }
 
 }  // namespace
