@@ -224,9 +224,9 @@ class NextnServer {
     }
   }
 
+  bool finished(const Sequence& s) const { return s.generated() >= 1 + w_.decode_steps; }
   bool done(const std::vector<Sequence>& seqs) const {
-    return std::all_of(seqs.begin(), seqs.end(),
-                       [&](const Sequence& s) { return s.generated() >= 1 + w_.decode_steps; });
+    return std::all_of(seqs.begin(), seqs.end(), [&](const Sequence& s) { return finished(s); });
   }
 
   // Draft extend over `tokens` (the token after each new position) at
@@ -281,15 +281,20 @@ class NextnServer {
     std::vector<float> accepted_rows;
     const auto width = static_cast<int64_t>(steps_per_verify_ + 1);
     for (size_t s = 0; s < b; ++s) {
-      VerificationResult v;
       auto begin = target_tokens.begin() + static_cast<int64_t>(s) * width;
+      if (finished(seqs[s])) {
+        // It waits in the static batch until the others finish: nothing is
+        // accepted or counted, and the draft re-extends over its last position.
+        accepted_rows.push_back(static_cast<float>(static_cast<int64_t>(s) * width));
+        shifted[s] = {seqs[s].tokens.back()};
+        continue;
+      }
+      VerificationResult v;
       if (em_.functional()) {
         v = verify_greedy(drafts[s], {begin, begin + width});
       } else {
-        v.accepted_drafts =
-            measured_accepted_drafts(w_.spec.accepted_per_step,
-                                     step * static_cast<int64_t>(b) + static_cast<int64_t>(s),
-                                     steps_per_verify_);
+        // Timing replays the functional run's lengths in the order it recorded them.
+        v.accepted_drafts = measured_accepted_drafts(w_.spec.accepted_per_step, replayed_++, steps_per_verify_);
         v.emitted_tokens.assign(begin, begin + v.accepted_drafts + 1);
       }
       result_.spec.acceptance_lengths.push_back(v.accepted_drafts + 1);
@@ -335,6 +340,7 @@ class NextnServer {
   bool override_env_ = false;
   int64_t steps_per_verify_ = 0;
   int64_t max_tokens_ = 0;
+  int64_t replayed_ = 0;  // timing mode: measured acceptance lengths used so far
   size_t base_frames_ = 0;
   EngineResult result_;
 };

@@ -73,6 +73,23 @@ TEST(SpecNextn, FixedDraftLoadsUnquantizedAndDecodesLikeGreedy) {
   ::testing::Test::RecordProperty("acceptance_length", std::to_string(spec.spec.mean_acceptance_length));
 }
 
+// Timing replays the functional run's lengths in the order it recorded them:
+// both sequences for four steps (sequence 0 takes the whole 3-token block and
+// is done), then sequence 1 alone, which waits for nothing but its own tokens.
+TEST(SpecNextn, FinishedSequenceWaitsUncountedAndTimingReplaysInRecordedOrder) {
+  Workload w = nextn_workload("nextn");
+  w.batch = 2;  // 12 tokens each after the prefill's first
+  w.spec.accepted_per_step = {3, 1, 3, 1, 3, 1, 3, 1};
+  w.spec.accepted_per_step.insert(w.spec.accepted_per_step.end(), 8, 1);
+  auto device = make_device(false);
+  const EngineResult result = run_nextn(glm47_tiny(), w, PatchSet{}, device);
+  EXPECT_EQ(result.spec.verify_steps, 12);
+  EXPECT_EQ(result.spec.acceptance_lengths.size(), 16u);
+  ASSERT_EQ(result.tokens.size(), 2u);
+  EXPECT_EQ(result.tokens[0].size(), 13u);
+  EXPECT_EQ(result.tokens[1].size(), 13u);
+}
+
 Workload faulty_two_requests() {
   Workload w = nextn_workload("nextn");
   w.decode_steps = 4;
