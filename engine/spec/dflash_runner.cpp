@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 
 #include "engine/spec/acceptance_stats.h"
@@ -64,6 +66,7 @@ class Session {
   }
 
   EngineResult run_greedy() {
+    capture_target_graph("target_decode", "decode", 1);
     std::vector<Sequence> seqs = make_prompts(workload_.seed);
     prefill(seqs, "prefill");
     for (int64_t step = 0; step < workload_.decode_steps; ++step) decode(seqs, step);
@@ -71,6 +74,8 @@ class Session {
   }
 
   EngineResult run_speculative() {
+    capture_draft_graph();
+    capture_target_graph("target_verify", "verify", block_);
     std::vector<Sequence> seqs = make_prompts(workload_.seed);
     prefill(seqs, "prefill");
     AcceptanceStats stats;
@@ -235,21 +240,49 @@ class Session {
     return pos;
   }
 
+  std::string graph_name(const std::string& kind) const {
+    return kind + ".bs" + std::to_string(workload_.batch);
+  }
+
+  // What a graph's forward reads: positions 0..tokens_each-1 of every
+  // sequence. At capture they stand in for real ones; the warm-up's KV writes
+  // there are overwritten (prefill, or the step's own block) before any step
+  // reads them.
+  StepPositions capture_positions(int64_t tokens_each) const {
+    return StepPositions{std::vector<int64_t>(workload_.batch, tokens_each),
+                         std::vector<int64_t>(workload_.batch, tokens_each)};
+  }
+
+  // The target's forward over `t` tokens on its input workspaces, writing what
+  // the step reads back into graph_outputs_[name].
+  std::function<void()> target_graph_forward(const std::string& name, const StepPositions& pos) {
+    return [this, name, pos] {
+      const int64_t t = pos.total_tokens();
+      graph_outputs_[name] = target_->forward(target_->input_ids(t), target_cache_, pos,
+                                              target_->stack().make_step_tensors(t));
+    };
+  }
+
+  void capture_target_graph(const std::string& kind, const std::string& phase, int64_t tokens_each) {
+    set_phase("capture");
+    const StepPositions pos = capture_positions(tokens_each);
+    const int64_t t = pos.total_tokens();
+    write_ids(target_->input_ids(t), std::vector<int32_t>(t, 0));
+    target_->stack().write_positions(target_cache_, pos, target_->stack().make_step_tensors(t));
+    graphs_.capture(em_, graph_name(kind), phase, target_graph_forward(graph_name(kind), pos));
+  }
+
   TargetOutputs target_forward(const std::vector<int32_t>& ids_host, const StepPositions& pos,
-                               const std::string& graph_name) {
+                               const std::string& kind) {
     const int64_t t = pos.total_tokens();
     TensorRef ids = target_->input_ids(t);
     write_ids(ids, ids_host);
     StepTensors step = target_->stack().make_step_tensors(t);
     target_->stack().write_positions(target_cache_, pos, step);
-    TargetOutputs out;
-    auto forward = [&] { out = target_->forward(ids, target_cache_, pos, step); };
-    if (graph_name.empty()) {
-      forward();
-    } else {
-      graphs_.run(em_, graph_name, forward);
-    }
-    return out;
+    if (kind.empty()) return target_->forward(ids, target_cache_, pos, step);
+    const std::string name = graph_name(kind);
+    graphs_.run(em_, name, pos.kv_lengths, target_graph_forward(name, pos));
+    return graph_outputs_.at(name);
   }
 
   void prefill(std::vector<Sequence>& seqs, const std::string& kind) {
@@ -275,7 +308,7 @@ class Session {
     for (const auto& s : seqs) ids.push_back(s.tokens.back());
     StepPositions pos = positions_for(seqs, 1);
     TargetOutputs out =
-        target_forward(ids, pos, "target_decode.bs" + std::to_string(workload_.batch));
+        target_forward(ids, pos, "target_decode");
     std::vector<int32_t> next = read_tokens(out.tokens, step + 1);
     for (size_t b = 0; b < seqs.size(); ++b) seqs[b].tokens.push_back(next[b]);
     mark("decode", step, pos.total_tokens());
@@ -309,6 +342,25 @@ class Session {
     draft_->append_context(packed, draft_cache_, step, patch("sglang#23122/fused-kv-append"));
   }
 
+  // The draft's block forward on its static input_embeds, writing its
+  // proposals into draft_ids_.
+  std::function<void()> draft_graph_forward(const StepPositions& pos) {
+    return [this, pos] {
+      const int64_t t = pos.total_tokens();
+      const BlockAttention attention = patch("sglang#23122/noncausal-mask") ? BlockAttention::encoder_only
+                                                                            : BlockAttention::causal;
+      draft_ids_ = draft_->block_forward(draft_->static_input_embeds(t), draft_cache_, pos,
+                                         draft_->stack().make_step_tensors(t), attention);
+    };
+  }
+
+  void capture_draft_graph() {
+    set_phase("capture");
+    const StepPositions pos = capture_positions(block_);
+    draft_->stack().write_positions(draft_cache_, pos, draft_->stack().make_step_tensors(pos.total_tokens()));
+    graphs_.capture(em_, graph_name("dflash_draft"), "draft", draft_graph_forward(pos));
+  }
+
   std::vector<std::vector<int32_t>> draft(const std::vector<Sequence>& seqs, int64_t step) {
     const std::string kind = "draft";
     set_phase(kind);
@@ -328,16 +380,10 @@ class Session {
       em_.op("Copy", {{"src", fresh}}, {{"dst", input_embeds}});
     }
     StepPositions pos = positions_for(seqs, block_);
-    StepTensors tensors = draft_->stack().make_step_tensors(t);
-    draft_->stack().write_positions(draft_cache_, pos, tensors);
-    const BlockAttention attention = patch("sglang#23122/noncausal-mask")
-                                         ? BlockAttention::encoder_only
-                                         : BlockAttention::causal;
-    TensorRef proposed_ids;
-    graphs_.run(em_, "dflash_draft.bs" + std::to_string(workload_.batch), [&] {
-      proposed_ids = draft_->block_forward(input_embeds, draft_cache_, pos, tensors, attention);
-    });
-    std::vector<int32_t> proposed = read_tokens(proposed_ids, step);
+    draft_->stack().write_positions(draft_cache_, pos, draft_->stack().make_step_tensors(t));
+    const std::string name = graph_name("dflash_draft");
+    graphs_.run(em_, name, pos.kv_lengths, draft_graph_forward(pos));
+    std::vector<int32_t> proposed = read_tokens(draft_ids_, step);
     mark(kind, step, t);
     std::vector<std::vector<int32_t>> drafts;
     for (size_t b = 0; b < seqs.size(); ++b) {
@@ -357,7 +403,7 @@ class Session {
     }
     StepPositions pos = positions_for(seqs, block_);
     TargetOutputs out =
-        target_forward(ids, pos, "target_verify.bs" + std::to_string(workload_.batch));
+        target_forward(ids, pos, "target_verify");
     std::vector<int32_t> target_tokens = read_tokens(out.tokens, step);
     StepPositions accepted;
     std::vector<std::vector<int32_t>> emitted;
@@ -405,6 +451,8 @@ class Session {
   const PatchSet* patches_;
   Emitter em_;
   StepGraph graphs_;
+  std::map<std::string, TargetOutputs> graph_outputs_;  // what each target graph writes
+  TensorRef draft_ids_;                                 // what the draft graph proposes
   DenseDims dims_;
   std::unique_ptr<DenseTarget> target_;
   std::unique_ptr<DflashDraft> draft_;

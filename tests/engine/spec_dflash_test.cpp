@@ -257,6 +257,30 @@ TEST(SpecDflash, CausalDraftMaskIsWhatTheDraftIssues) {
   EXPECT_GT(draft_fia, 0);
 }
 
+// SGLang captures the draft and verify graphs at server start and only updates
+// FIA's kv lengths before each replay; capturing per step would charge every
+// step an eager launch per op.
+TEST(SpecDflash, GraphsAreCapturedOnceAtStartAndUpdatedEachStep) {
+  auto device = make_device(false);
+  Workload w = dflash_workload(8);
+  w.spec.accepted_per_step = {3};
+  const EngineResult result = run_dflash(target_config(false), draft_config(false), w, PatchSet{}, device);
+  int64_t captures = 0, updates = 0, replays = 0;
+  bool prefill_seen = false;
+  for (const auto& r : device.records()) {
+    prefill_seen = prefill_seen || r.origin.phase == "prefill";
+    if (r.kind == RecordKind::graph_begin) {
+      ++captures;
+      EXPECT_FALSE(prefill_seen) << "graph " << r.name << " captured during the request";
+    }
+    updates += r.kind == RecordKind::graph_update;
+    replays += r.kind == RecordKind::graph_replay;
+  }
+  EXPECT_EQ(captures, 2);
+  EXPECT_EQ(replays, 2 * result.spec.verify_steps);
+  EXPECT_EQ(updates, replays);
+}
+
 TEST(SpecDflash, DraftBackendListWithoutAscendIsRefusedAtServerStart) {
   auto device = make_device(false);
   Workload w = dflash_workload(4);

@@ -51,9 +51,13 @@ inline double ns_per_generated_token(const device::Device& device, const EngineR
   int64_t prefill_end = 0;
   for (const auto& mark : result.steps)
     if (mark.kind == "prefill") prefill_end = mark.records_end;
+  // Ops are in launch order; a replayed node keeps its capture's record, so
+  // the prefill is done with the last op launched before the first record past it.
   double prefill_done_ns = 0;
-  for (const auto& op : timing.ops)
-    if (static_cast<int64_t>(op.record) < prefill_end) prefill_done_ns = std::max(prefill_done_ns, op.end_ns);
+  for (const auto& op : timing.ops) {
+    if (static_cast<int64_t>(op.record) >= prefill_end) break;
+    prefill_done_ns = std::max(prefill_done_ns, op.end_ns);
+  }
   const double tokens = static_cast<double>(result.tokens.at(0).size() - 1);
   return (timing.total_ns - prefill_done_ns) / tokens;
 }
