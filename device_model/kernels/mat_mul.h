@@ -6,13 +6,12 @@
 // and 3.47 on another.
 #pragma once
 #include <cstdint>
-#include <vector>
 
 namespace npusim::device {
 
 enum class WeightLayout { n_by_k, k_by_n };  // [N, K] as torch Linear stores it, or [K, N]
 
-// y [M, N] = x [M, K] times w, all row-major.
-std::vector<float> mat_mul(const float* x, const float* w, WeightLayout layout, int64_t m, int64_t n, int64_t k);
+// y [M, N] = x [M, K] times w, all row-major; y is written, not added to.
+void mat_mul(const float* x, const float* w, WeightLayout layout, int64_t m, int64_t n, int64_t k, float* y);
 
 }  // namespace npusim::device

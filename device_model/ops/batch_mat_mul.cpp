@@ -45,12 +45,9 @@ void compute(const OpCall& call, TensorStore& store) {
              "operands are not [B, M, K] and [B, K, N]");
   const int64_t batch = at.shape[0], m = at.shape[1], k = at.shape[2], n = bt.shape[2];
   const auto av = io.load("a"), bv = io.load("b");
-  std::vector<float> y;
-  y.reserve(batch * m * n);
-  for (int64_t i = 0; i < batch; ++i) {
-    const std::vector<float> yi = mat_mul(&av[i * m * k], &bv[i * k * n], WeightLayout::k_by_n, m, n, k);
-    y.insert(y.end(), yi.begin(), yi.end());
-  }
+  std::vector<float> y(batch * m * n);
+  for (int64_t i = 0; i < batch; ++i)
+    mat_mul(&av[i * m * k], &bv[i * k * n], WeightLayout::k_by_n, m, n, k, &y[i * m * n]);
   io.store("y", y);
 }
 }  // namespace

@@ -1,6 +1,5 @@
 // GroupedMatMul (MoE experts): rows of group e (in expert order, group_list[e]
 // rows each) multiply weight[e]^T.
-#include <algorithm>
 #include <numeric>
 
 #include "device_model/kernels/kernel_io.h"
@@ -51,8 +50,7 @@ void compute(const OpCall& call, TensorStore& store) {
     const auto count = static_cast<int64_t>(groups[e]);
     io.require(count >= 0, "group_list", "negative group count");
     if (count == 0) continue;
-    const std::vector<float> ye = mat_mul(&xv[row * k], &wv[e * n * k], WeightLayout::n_by_k, count, n, k);
-    std::copy(ye.begin(), ye.end(), y.begin() + row * n);
+    mat_mul(&xv[row * k], &wv[e * n * k], WeightLayout::n_by_k, count, n, k, &y[row * n]);
     row += count;
   }
   io.store("y", y);

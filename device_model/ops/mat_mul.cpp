@@ -29,7 +29,8 @@ void compute(const OpCall& call, TensorStore& store) {
   const int64_t m = rows(&xt).value_or(0);
   io.require(wt.numel() == n * k, "weight", "weight is not [N, K] with x's K");
   const auto xv = io.load("x"), wv = io.load("weight");
-  std::vector<float> y = mat_mul(xv.data(), wv.data(), WeightLayout::n_by_k, m, n, k);
+  std::vector<float> y(m * n);
+  mat_mul(xv.data(), wv.data(), WeightLayout::n_by_k, m, n, k, y.data());
   if (auto bias = io.load_optional("bias")) {
     io.require(static_cast<int64_t>(bias->size()) == n, "bias", "bias is not [N]");
     for (int64_t row = 0; row < m; ++row)

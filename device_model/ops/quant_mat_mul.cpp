@@ -40,7 +40,8 @@ void compute(const OpCall& call, TensorStore& store) {
   io.require(static_cast<int64_t>(xs.size()) == m && static_cast<int64_t>(ws.size()) == n, "x_scale",
              "scales must be [M] and [N]");
   // int8 products summed in fp32: exact integers while K * 127^2 < 2^24.
-  std::vector<float> yv = mat_mul(xv.data(), wv.data(), WeightLayout::n_by_k, m, n, k);
+  std::vector<float> yv(m * n);
+  mat_mul(xv.data(), wv.data(), WeightLayout::n_by_k, m, n, k, yv.data());
   Eigen::Map<RowMatrix> y(yv.data(), m, n);
   y = Eigen::Map<const Eigen::VectorXf>(xs.data(), m).asDiagonal() * y *
       Eigen::Map<const Eigen::VectorXf>(ws.data(), n).asDiagonal();
