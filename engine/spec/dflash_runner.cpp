@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 
 #include "engine/spec/acceptance_stats.h"
@@ -253,36 +252,40 @@ class Session {
                          std::vector<int64_t>(workload_.batch, tokens_each)};
   }
 
-  // The target's forward over `t` tokens on its input workspaces, writing what
-  // the step reads back into graph_outputs_[name].
-  std::function<void()> target_graph_forward(const std::string& name, const StepPositions& pos) {
-    return [this, name, pos] {
-      const int64_t t = pos.total_tokens();
-      graph_outputs_[name] = target_->forward(target_->input_ids(t), target_cache_, pos,
-                                              target_->stack().make_step_tensors(t));
-    };
+  // The target's forward on its input workspaces, which the step (or the
+  // capture) has written.
+  TargetOutputs forward_target(const StepPositions& pos) {
+    const int64_t t = pos.total_tokens();
+    return target_->forward(target_->input_ids(t), target_cache_, pos, target_->stack().make_step_tensors(t));
+  }
+
+  // As a graph: what it writes is kept in target_graph_outputs_, which every
+  // replay writes again. A session runs one target graph: decode for plain
+  // greedy, verify for DFlash.
+  std::function<void()> target_graph_forward(const StepPositions& pos) {
+    return [this, pos] { target_graph_outputs_ = forward_target(pos); };
+  }
+
+  void write_target_inputs(const std::vector<int32_t>& ids_host, const StepPositions& pos) {
+    const int64_t t = pos.total_tokens();
+    write_ids(target_->input_ids(t), ids_host);
+    target_->stack().write_positions(target_cache_, pos, target_->stack().make_step_tensors(t));
   }
 
   void capture_target_graph(const std::string& kind, const std::string& phase, int64_t tokens_each) {
     set_phase("capture");
     const StepPositions pos = capture_positions(tokens_each);
-    const int64_t t = pos.total_tokens();
-    write_ids(target_->input_ids(t), std::vector<int32_t>(t, 0));
-    target_->stack().write_positions(target_cache_, pos, target_->stack().make_step_tensors(t));
-    graphs_.capture(em_, graph_name(kind), phase, target_graph_forward(graph_name(kind), pos));
+    write_target_inputs(std::vector<int32_t>(pos.total_tokens(), 0), pos);
+    graphs_.capture(em_, graph_name(kind), phase, target_graph_forward(pos));
   }
 
+  // Eager when `kind` is empty (prefill), else a replay of that target graph.
   TargetOutputs target_forward(const std::vector<int32_t>& ids_host, const StepPositions& pos,
                                const std::string& kind) {
-    const int64_t t = pos.total_tokens();
-    TensorRef ids = target_->input_ids(t);
-    write_ids(ids, ids_host);
-    StepTensors step = target_->stack().make_step_tensors(t);
-    target_->stack().write_positions(target_cache_, pos, step);
-    if (kind.empty()) return target_->forward(ids, target_cache_, pos, step);
-    const std::string name = graph_name(kind);
-    graphs_.run(em_, name, pos.kv_lengths, target_graph_forward(name, pos));
-    return graph_outputs_.at(name);
+    write_target_inputs(ids_host, pos);
+    if (kind.empty()) return forward_target(pos);
+    graphs_.run(em_, graph_name(kind), pos.kv_lengths, target_graph_forward(pos));
+    return target_graph_outputs_;
   }
 
   void prefill(std::vector<Sequence>& seqs, const std::string& kind) {
@@ -381,8 +384,7 @@ class Session {
     }
     StepPositions pos = positions_for(seqs, block_);
     draft_->stack().write_positions(draft_cache_, pos, draft_->stack().make_step_tensors(t));
-    const std::string name = graph_name("dflash_draft");
-    graphs_.run(em_, name, pos.kv_lengths, draft_graph_forward(pos));
+    graphs_.run(em_, graph_name("dflash_draft"), pos.kv_lengths, draft_graph_forward(pos));
     std::vector<int32_t> proposed = read_tokens(draft_ids_, step);
     mark(kind, step, t);
     std::vector<std::vector<int32_t>> drafts;
@@ -451,8 +453,8 @@ class Session {
   const PatchSet* patches_;
   Emitter em_;
   StepGraph graphs_;
-  std::map<std::string, TargetOutputs> graph_outputs_;  // what each target graph writes
-  TensorRef draft_ids_;                                 // what the draft graph proposes
+  TargetOutputs target_graph_outputs_;  // what the target graph writes
+  TensorRef draft_ids_;                 // what the draft graph proposes
   DenseDims dims_;
   std::unique_ptr<DenseTarget> target_;
   std::unique_ptr<DflashDraft> draft_;
